@@ -1,0 +1,54 @@
+/* model.h — Amdahl's Law and Karp–Flatt arithmetic, a pure function of measured times. The same
+ * code serves one run today and the scaling studies later. */
+#ifndef MSC_MODEL_H
+#define MSC_MODEL_H
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Amdahl's predicted speedup 1 / (f + (1 - f) / p) for serial fraction f in [0, 1], p >= 1. */
+double msc_amdahl_speedup(double f, double p);
+
+/* Amdahl's ceiling 1 / f (INFINITY when f == 0). */
+double msc_amdahl_ceiling(double f);
+
+/* Karp–Flatt experimentally determined serial fraction (1/s - 1/p) / (1 - 1/p) from a measured
+ * speedup s on p > 1 processors; NAN when p <= 1 or s <= 0. */
+double msc_karp_flatt(double speedup, double p);
+
+/* What one run measured, in seconds. */
+typedef struct msc_measure {
+    int ranks;                 /* P */
+    double wall_s;             /* job time on P ranks: setup through combine, rank 0 */
+    double setup_s;            /* rank 0's setup phase */
+    double serial_s;           /* rank 0's time in the serial phases: setup, serial share, combine */
+    double compute_sum_s;      /* sum of all segment compute times */
+    double compute_max_s;      /* slowest rank's compute time */
+    double baseline_s;         /* --serial-baseline: rank 0 alone, serial share + every segment +
+                                  combine; < 0 when no baseline was run */
+    double baseline_compute_s; /* the segments part of baseline_s */
+} msc_measure;
+
+typedef enum msc_t1_source { MSC_T1_ESTIMATED = 0, MSC_T1_BASELINE } msc_t1_source;
+
+typedef struct msc_analysis {
+    msc_t1_source t1_source;
+    double t1_s;              /* single-rank job time: measured baseline or estimate */
+    double speedup;           /* t1_s / wall_s */
+    double efficiency;        /* speedup / P */
+    double compute_speedup;   /* single-rank compute time / slowest rank's compute time */
+    double serial_fraction;   /* f: serial phases / t1_s, clamped to [0, 1] */
+    double karp_flatt;        /* from `speedup` at P; NAN when P == 1 */
+    double ceiling;           /* 1 / f */
+} msc_analysis;
+
+/* Derives the analysis from m. T1 is baseline_s + setup_s when a baseline was run, otherwise the
+ * estimate serial_s + compute_sum_s; the compute speedup divides baseline_compute_s (or
+ * compute_sum_s) by compute_max_s. */
+void msc_model_analyse(const msc_measure *m, msc_analysis *out);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* MSC_MODEL_H */

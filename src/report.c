@@ -1,0 +1,421 @@
+/* report.c — renders one run three ways: the human report (a FILE* from main), a JSON Lines object
+ * built with jansson, and a CSV row. Files are appended with one write and an fsync, after a
+ * check made before any work, so a run leaves a whole record or none. */
+#include "mpiscale/report.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <jansson.h>
+
+#include "mpiscale/cli.h"
+
+void msc_record_free(msc_run_record *rec)
+{
+    free(rec->hosts);
+    memset(rec, 0, sizeof *rec);
+}
+
+const char *msc_status_label(msc_status st)
+{
+    switch (st) {
+    case MSC_OK: return "complete";
+    case MSC_ERR_USAGE:
+    case MSC_ERR_RANGE: return "invalid_input";
+    case MSC_ERR_IO: return "io_error";
+    case MSC_ERR_VERIFY: return "verification_failed";
+    case MSC_ERR_NOMEM:
+    case MSC_ERR_MPI:
+    case MSC_ERR_INTERNAL: break;
+    }
+    return "internal_error";
+}
+
+static const char *t1_label(msc_t1_source s)
+{
+    return s == MSC_T1_BASELINE ? "baseline" : "estimated";
+}
+
+static int64_t count_of(const msc_run_record *rec)
+{
+    return msc_range_count(rec->range);
+}
+
+/* ---- text ------------------------------------------------------------------------------------ */
+
+/* Prints v with `digits` decimals followed by suffix, or n/a / unbounded when not finite. */
+static void print_num(FILE *f, double v, int digits, const char *suffix)
+{
+    if (isfinite(v))
+        fprintf(f, "%.*f%s", digits, v, suffix);
+    else
+        fprintf(f, "%s", isnan(v) ? "n/a" : "unbounded");
+}
+
+void msc_report_text(FILE *f, const msc_run_record *rec)
+{
+    const msc_analysis *a = &rec->analysis;
+    char params[160];
+    msc_params_format(rec->kernel, &rec->params, params, sizeof params);
+
+    fprintf(f, "mpiscale %s: kernel %s, range [%lld, %lld) = %lld elements, params %s\n",
+            MSC_VERSION, rec->kernel->name, (long long)rec->range.lo, (long long)rec->range.hi,
+            (long long)count_of(rec), params[0] ? params : "none");
+    fprintf(f, "  %lld segments, schedule %s, %d rank%s on %d node%s:", (long long)rec->segments,
+            msc_schedule_name(rec->schedule), rec->ranks, rec->ranks == 1 ? "" : "s", rec->nodes,
+            rec->nodes == 1 ? "" : "s");
+    for (int i = 0; i < rec->nodes; i++)
+        fprintf(f, "%s %s (%d rank%s, %d cores)", i ? "," : "", rec->hosts[i].name,
+                rec->hosts[i].ranks, rec->hosts[i].ranks == 1 ? "" : "s", rec->hosts[i].cores);
+    fprintf(f, "\n  MPI: %s\n", rec->mpi_library);
+    for (int i = 0; i < rec->nodes; i++)
+        if (rec->hosts[i].ranks > rec->hosts[i].cores)
+            fprintf(f, "  warning: node %s runs %d ranks on %d cores (oversubscribed): compute "
+                       "times and speedups are inflated\n",
+                    rec->hosts[i].name, rec->hosts[i].ranks, rec->hosts[i].cores);
+    if (rec->idle_ranks > 0)
+        fprintf(f, "  note: %d rank%s had no work (%lld segments for %d ranks)\n", rec->idle_ranks,
+                rec->idle_ranks == 1 ? "" : "s", (long long)rec->segments, rec->ranks);
+
+    fprintf(f, "\nResult: %s\n", rec->result);
+    fprintf(f, "Digest: %s\n", rec->digest);
+    fprintf(f, "Verification: %s (%s; reference %s)\n", rec->verdict.pass ? "PASS" : "FAIL",
+            rec->verdict.method, rec->verdict.expected);
+
+    fprintf(f, "\n%-9s %12s %12s %12s  %s\n", "phase", "min s", "mean s", "max s", "slowest rank");
+    for (int ph = 0; ph < MSC_PHASE_COUNT; ph++) {
+        const msc_phase_stats *s = &rec->phases[ph];
+        if ((ph == MSC_PHASE_BASELINE && !rec->serial_baseline) ||
+            (ph == MSC_PHASE_SERIAL && rec->phases[ph].max_s == 0.0))
+            continue;
+        fprintf(f, "%-9s %12.6f %12.6f %12.6f  %d\n", msc_phase_name((msc_phase)ph), s->min_s,
+                s->mean_s, s->max_s, s->max_rank);
+    }
+    fprintf(f, "Load imbalance: %.2f%% (max/mean compute - 1)\n", 100.0 * rec->imbalance);
+
+    fprintf(f, "\nScaling on %d rank%s (T1 %s):\n", rec->ranks, rec->ranks == 1 ? "" : "s",
+            a->t1_source == MSC_T1_BASELINE
+                ? "measured: rank 0 ran the whole range alone (--serial-baseline)"
+                : "estimated: sum of segment compute times + serial phases");
+    fprintf(f, "  T1            %.6f s\n", a->t1_s);
+    fprintf(f, "  job time      %.6f s (setup through combine on rank 0)\n", rec->measure.wall_s);
+    fprintf(f, "  speedup       ");
+    print_num(f, a->speedup, 3, "");
+    fprintf(f, "   (compute only: ");
+    print_num(f, a->compute_speedup, 3, "");
+    fprintf(f, ")\n  efficiency    ");
+    print_num(f, 100.0 * a->efficiency, 1, "%");
+
+    fprintf(f, "\n\nAmdahl's Law:\n  serial fraction f = ");
+    print_num(f, a->serial_fraction, 6, "");
+    fprintf(f, " (timed serial phases setup + serial + combine, over T1)\n");
+    if (rec->ranks > 1) {
+        fprintf(f, "  Karp-Flatt e = ");
+        print_num(f, a->karp_flatt, 6, "");
+        fprintf(f, " at P = %d (serial fraction implied by the measured speedup; e above f is "
+                   "parallel overhead: communication, imbalance, waiting)\n", rec->ranks);
+    }
+    fprintf(f, "  predicted speedup:");
+    for (int p = 1; p <= 1024; p *= 2) {
+        fprintf(f, "%s P=%d ", p == 64 ? "\n                    " : "", p);
+        print_num(f, msc_amdahl_speedup(a->serial_fraction, p), 2, "");
+    }
+    fprintf(f, "\n  ceiling 1/f = ");
+    print_num(f, a->ceiling, 1, "");
+    fprintf(f, "\n");
+    const double declared = msc_kernel_serial_share(rec->kernel, &rec->params);
+    if (rec->kernel->serial_param >= 0) {
+        const double predicted = msc_amdahl_speedup(declared, rec->ranks);
+        fprintf(f, "  declared serial share F = %.3f: Amdahl predicts %.3f at P = %d; measured "
+                   "speedup ", declared, predicted, rec->ranks);
+        print_num(f, a->speedup, 3, "");
+        fprintf(f, " (");
+        print_num(f, 100.0 * (a->speedup / predicted - 1.0), 1, "%");
+        fprintf(f, ")\n");
+    }
+    fprintf(f, "\nStatus: %s\n", msc_status_label(rec->status));
+}
+
+void msc_report_summary(FILE *f, const msc_run_record *rec)
+{
+    fprintf(f, "%s P=%d result=%s digest=%s verification=%s wall_s=%.6f speedup=", rec->kernel->name,
+            rec->ranks, rec->result, rec->digest, rec->verdict.pass ? "PASS" : "FAIL",
+            rec->measure.wall_s);
+    print_num(f, rec->analysis.speedup, 3, "");
+    fprintf(f, " t1=%s status=%s\n", t1_label(rec->analysis.t1_source), msc_status_label(rec->status));
+}
+
+/* ---- JSON ------------------------------------------------------------------------------------ */
+
+/* NaN and infinity are not JSON numbers; they become null. */
+static json_t *real_or_null(double v)
+{
+    return isfinite(v) ? json_real(v) : json_null();
+}
+
+char *msc_report_json(const msc_run_record *rec)
+{
+    json_t *o = json_object(), *params = json_object(), *range = json_object();
+    json_t *phases = json_object(), *hosts = json_array(), *verification = json_object();
+    char *text = NULL;
+    if (o == NULL || params == NULL || range == NULL || phases == NULL || hosts == NULL ||
+        verification == NULL)
+        goto out;
+
+    for (int i = 0; i < rec->kernel->n_params; i++) {
+        const msc_param_spec *s = &rec->kernel->params[i];
+        json_object_set_new(params, s->name, s->type == MSC_PARAM_INT
+                                                 ? json_integer((json_int_t)rec->params.value[i])
+                                                 : json_real(rec->params.value[i]));
+    }
+    json_object_set_new(range, "start", json_integer(rec->range.lo));
+    json_object_set_new(range, "end", json_integer(rec->range.hi));
+    for (int ph = 0; ph < MSC_PHASE_COUNT; ph++) {
+        json_t *p = json_object();
+        json_object_set_new(p, "min", real_or_null(rec->phases[ph].min_s));
+        json_object_set_new(p, "mean", real_or_null(rec->phases[ph].mean_s));
+        json_object_set_new(p, "max", real_or_null(rec->phases[ph].max_s));
+        json_object_set_new(p, "max_rank", json_integer(rec->phases[ph].max_rank));
+        json_object_set_new(phases, msc_phase_name((msc_phase)ph), p);
+    }
+    for (int i = 0; i < rec->nodes; i++)
+        json_array_append_new(hosts, json_pack("{s:s, s:i, s:i}", "name", rec->hosts[i].name,
+                                               "ranks", rec->hosts[i].ranks, "cores",
+                                               rec->hosts[i].cores));
+    json_object_set_new(verification, "method", json_string(rec->verdict.method));
+    json_object_set_new(verification, "expected", json_string(rec->verdict.expected));
+
+    json_object_set_new(o, "schema", json_integer(MSC_SCHEMA_VERSION));
+    json_object_set_new(o, "mpiscale_version", json_string(MSC_VERSION));
+    json_object_set_new(o, "kernel", json_string(rec->kernel->name));
+    json_object_set_new(o, "kernel_version", json_integer(rec->kernel->version));
+    json_object_set_new(o, "params", params);
+    params = NULL;
+    json_object_set_new(o, "range", range);
+    range = NULL;
+    json_object_set_new(o, "n_items", json_integer(count_of(rec)));
+    json_object_set_new(o, "segments", json_integer(rec->segments));
+    json_object_set_new(o, "schedule", json_string(msc_schedule_name(rec->schedule)));
+    json_object_set_new(o, "ranks", json_integer(rec->ranks));
+    json_object_set_new(o, "nodes", json_integer(rec->nodes));
+    json_object_set_new(o, "idle_ranks", json_integer(rec->idle_ranks));
+    json_object_set_new(o, "result", json_string(rec->result));
+    json_object_set_new(o, "digest", json_string(rec->digest));
+    json_object_set_new(o, "verified", json_boolean(rec->verdict.pass));
+    json_object_set_new(o, "verification", verification);
+    verification = NULL;
+    json_object_set_new(o, "wall_s", real_or_null(rec->measure.wall_s));
+    json_object_set_new(o, "t1_s", real_or_null(rec->analysis.t1_s));
+    json_object_set_new(o, "t1_source", json_string(t1_label(rec->analysis.t1_source)));
+    json_object_set_new(o, "speedup", real_or_null(rec->analysis.speedup));
+    json_object_set_new(o, "efficiency", real_or_null(rec->analysis.efficiency));
+    json_object_set_new(o, "compute_speedup", real_or_null(rec->analysis.compute_speedup));
+    json_object_set_new(o, "serial_fraction", real_or_null(rec->analysis.serial_fraction));
+    json_object_set_new(o, "karp_flatt", real_or_null(rec->analysis.karp_flatt));
+    json_object_set_new(o, "amdahl_ceiling", real_or_null(rec->analysis.ceiling));
+    json_object_set_new(o, "imbalance", real_or_null(rec->imbalance));
+    json_object_set_new(o, "phases", phases);
+    phases = NULL;
+    json_object_set_new(o, "status", json_string(msc_status_label(rec->status)));
+    json_object_set_new(o, "hosts", hosts);
+    hosts = NULL;
+    json_object_set_new(o, "mpi_library", json_string(rec->mpi_library));
+    json_object_set_new(o, "compiler", json_string(rec->compiler));
+    json_object_set_new(o, "start_time", json_string(rec->start_time));
+    text = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(17));
+out:
+    json_decref(o);
+    json_decref(params);
+    json_decref(range);
+    json_decref(phases);
+    json_decref(hosts);
+    json_decref(verification);
+    return text;
+}
+
+/* ---- CSV ------------------------------------------------------------------------------------- */
+
+static const char csv_header[] =
+    "schema,start_time,kernel,params,range_start,range_end,segments,schedule,ranks,nodes,result,"
+    "digest,verified,status,wall_s,t1_s,t1_source,speedup,efficiency,compute_speedup,"
+    "serial_fraction,karp_flatt,imbalance,hosts,mpi_library,compiler";
+
+const char *msc_report_csv_header(void)
+{
+    return csv_header;
+}
+
+/* Appends text as one RFC 4180 field (quoted when it holds a comma, quote or newline). */
+static size_t csv_text(char *buf, size_t len, size_t used, const char *text, int first)
+{
+    const int quote = strpbrk(text, ",\"\n\r") != NULL;
+    if (!first && used < len) buf[used] = ',';
+    used += first ? 0 : 1;
+    if (quote && used < len) buf[used] = '"';
+    used += (size_t)quote;
+    for (const char *c = text; *c; c++) {
+        if (*c == '"' && quote) {
+            if (used < len) buf[used] = '"';
+            used++;
+        }
+        if (used < len) buf[used] = *c;
+        used++;
+    }
+    if (quote && used < len) buf[used] = '"';
+    used += (size_t)quote;
+    return used;
+}
+
+static size_t csv_real(char *buf, size_t len, size_t used, double v)
+{
+    char t[40] = "";
+    if (isfinite(v)) snprintf(t, sizeof t, "%.9g", v);
+    return csv_text(buf, len, used, t, 0);
+}
+
+msc_status msc_report_csv_row(const msc_run_record *rec, char *buf, size_t len)
+{
+    char t[64], params[160];
+    size_t used = 0, h = 0;
+    const size_t hosts_len = (size_t)rec->nodes * (sizeof rec->hosts[0].name + 16) + 1;
+    char *hosts = (char *)malloc(hosts_len);
+    if (hosts == NULL) return MSC_ERR_NOMEM;
+    msc_params_format(rec->kernel, &rec->params, params, sizeof params);
+    hosts[0] = '\0';
+    for (int i = 0; i < rec->nodes && h < hosts_len; i++)
+        h += (size_t)snprintf(hosts + h, hosts_len - h, "%s%s:%d", i ? " " : "", rec->hosts[i].name,
+                              rec->hosts[i].ranks);
+    snprintf(t, sizeof t, "%d", MSC_SCHEMA_VERSION);
+    used = csv_text(buf, len, used, t, 1);
+    used = csv_text(buf, len, used, rec->start_time, 0);
+    used = csv_text(buf, len, used, rec->kernel->name, 0);
+    used = csv_text(buf, len, used, params, 0);
+    snprintf(t, sizeof t, "%lld", (long long)rec->range.lo);
+    used = csv_text(buf, len, used, t, 0);
+    snprintf(t, sizeof t, "%lld", (long long)rec->range.hi);
+    used = csv_text(buf, len, used, t, 0);
+    snprintf(t, sizeof t, "%lld", (long long)rec->segments);
+    used = csv_text(buf, len, used, t, 0);
+    used = csv_text(buf, len, used, msc_schedule_name(rec->schedule), 0);
+    snprintf(t, sizeof t, "%d", rec->ranks);
+    used = csv_text(buf, len, used, t, 0);
+    snprintf(t, sizeof t, "%d", rec->nodes);
+    used = csv_text(buf, len, used, t, 0);
+    used = csv_text(buf, len, used, rec->result, 0);
+    used = csv_text(buf, len, used, rec->digest, 0);
+    used = csv_text(buf, len, used, rec->verdict.pass ? "true" : "false", 0);
+    used = csv_text(buf, len, used, msc_status_label(rec->status), 0);
+    used = csv_real(buf, len, used, rec->measure.wall_s);
+    used = csv_real(buf, len, used, rec->analysis.t1_s);
+    used = csv_text(buf, len, used, t1_label(rec->analysis.t1_source), 0);
+    used = csv_real(buf, len, used, rec->analysis.speedup);
+    used = csv_real(buf, len, used, rec->analysis.efficiency);
+    used = csv_real(buf, len, used, rec->analysis.compute_speedup);
+    used = csv_real(buf, len, used, rec->analysis.serial_fraction);
+    used = csv_real(buf, len, used, rec->analysis.karp_flatt);
+    used = csv_real(buf, len, used, rec->imbalance);
+    used = csv_text(buf, len, used, hosts, 0);
+    free(hosts);
+    used = csv_text(buf, len, used, rec->mpi_library, 0);
+    used = csv_text(buf, len, used, rec->compiler, 0);
+    if (used >= len) {
+        if (len > 0) buf[0] = '\0';
+        return MSC_ERR_NOMEM;
+    }
+    buf[used] = '\0';
+    return MSC_OK;
+}
+
+/* ---- files ----------------------------------------------------------------------------------- */
+
+msc_status msc_output_check(const char *path, char *err, size_t len)
+{
+    struct stat sb;
+    if (path == NULL || path[0] == '\0') return msc_fail(MSC_ERR_IO, err, len, "empty file name");
+    if (stat(path, &sb) == 0) {
+        if (S_ISDIR(sb.st_mode)) return msc_fail(MSC_ERR_IO, err, len, "'%s': is a directory", path);
+        if (access(path, W_OK) != 0)
+            return msc_fail(MSC_ERR_IO, err, len, "'%s': %s", path, strerror(errno));
+        return MSC_OK;
+    }
+    if (errno != ENOENT) return msc_fail(MSC_ERR_IO, err, len, "'%s': %s", path, strerror(errno));
+    char *copy = strdup(path);
+    if (copy == NULL) return msc_fail(MSC_ERR_NOMEM, err, len, "out of memory");
+    const char *dir = dirname(copy);
+    msc_status st = MSC_OK;
+    if (stat(dir, &sb) != 0 || !S_ISDIR(sb.st_mode))
+        st = msc_fail(MSC_ERR_IO, err, len, "'%s': directory '%s' does not exist", path, dir);
+    else if (access(dir, W_OK | X_OK) != 0)
+        st = msc_fail(MSC_ERR_IO, err, len, "'%s': directory '%s' is not writable", path, dir);
+    free(copy);
+    return st;
+}
+
+/* Appends head (if the file is empty and head != NULL) and line, then fsyncs. */
+static msc_status append_line(const char *path, const char *head, const char *line, char *err,
+                              size_t len)
+{
+    const int fd = open(path, O_WRONLY | O_APPEND | O_CREAT, 0644);
+    if (fd < 0) return msc_fail(MSC_ERR_IO, err, len, "'%s': %s", path, strerror(errno));
+    struct stat sb;
+    msc_status st = MSC_OK;
+    const int with_head = head != NULL && fstat(fd, &sb) == 0 && sb.st_size == 0;
+    const size_t n_head = with_head ? strlen(head) + 1 : 0, n_line = strlen(line) + 1;
+    char *buf = (char *)malloc(n_head + n_line);
+    if (buf == NULL) {
+        close(fd);
+        return msc_fail(MSC_ERR_NOMEM, err, len, "out of memory");
+    }
+    if (with_head) {
+        memcpy(buf, head, n_head - 1);
+        buf[n_head - 1] = '\n';
+    }
+    memcpy(buf + n_head, line, n_line - 1);
+    buf[n_head + n_line - 1] = '\n';
+    for (size_t done = 0; done < n_head + n_line && st == MSC_OK;) {
+        const ssize_t w = write(fd, buf + done, n_head + n_line - done);
+        if (w < 0 && errno == EINTR) continue;
+        if (w <= 0)
+            st = msc_fail(MSC_ERR_IO, err, len, "'%s': write: %s", path, strerror(errno));
+        else
+            done += (size_t)w;
+    }
+    if (st == MSC_OK && fsync(fd) != 0 && errno != EINVAL)
+        st = msc_fail(MSC_ERR_IO, err, len, "'%s': fsync: %s", path, strerror(errno));
+    if (close(fd) != 0 && st == MSC_OK)
+        st = msc_fail(MSC_ERR_IO, err, len, "'%s': close: %s", path, strerror(errno));
+    free(buf);
+    return st;
+}
+
+msc_status msc_report_json_append(const char *path, const msc_run_record *rec, char *err,
+                                  size_t len)
+{
+    char *line = msc_report_json(rec);
+    if (line == NULL) return msc_fail(MSC_ERR_NOMEM, err, len, "out of memory building JSON");
+    msc_status st = append_line(path, NULL, line, err, len);
+    free(line);
+    return st;
+}
+
+msc_status msc_report_csv_append(const char *path, const msc_run_record *rec, char *err,
+                                 size_t len)
+{
+    /* Fixed fields fit in 2 KiB; each host adds at most its name, a count and quoting. */
+    const size_t size = 2048 + (size_t)rec->nodes * 2 * (sizeof rec->hosts[0].name + 16);
+    char *row = (char *)malloc(size);
+    if (row == NULL) return msc_fail(MSC_ERR_NOMEM, err, len, "out of memory building CSV");
+    msc_status st = msc_report_csv_row(rec, row, size);
+    if (st == MSC_OK)
+        st = append_line(path, csv_header, row, err, len);
+    else
+        msc_fail(st, err, len, "CSV row does not fit %zu bytes", size);
+    free(row);
+    return st;
+}

@@ -1,0 +1,213 @@
+// test_driver_mpi.cc — the driver under mpirun (ctest runs this binary at 1, 2, 3 and 4 ranks).
+// For every kernel and awkward ranges, the distributed run must give the kernel's reference
+// result, cover every element exactly once, and produce the same digest as a serial computation
+// of the same segments — which is what makes digests equal across rank counts.
+#include <gtest/gtest.h>
+#include <mpi.h>
+
+#include <cstring>
+#include <string>
+#include <vector>
+
+#include "mpiscale/cli.h"
+#include "mpiscale/driver.h"
+#include "mpiscale/kernel.h"
+
+namespace {
+
+int world_rank()
+{
+    int r = 0;
+    MPI_Comm_rank(MPI_COMM_WORLD, &r);
+    return r;
+}
+
+int world_size()
+{
+    int s = 1;
+    MPI_Comm_size(MPI_COMM_WORLD, &s);
+    return s;
+}
+
+msc_options parse(std::vector<std::string> args)
+{
+    args.insert(args.begin(), "mpiscale");
+    std::vector<char *> argv;
+    for (auto &a : args) argv.push_back(&a[0]);
+    argv.push_back(nullptr);
+    msc_options o;
+    char err[256] = "";
+    msc_status st = msc_cli_parse((int)args.size(), argv.data(), &o, err, sizeof err);
+    EXPECT_EQ(st, MSC_OK) << err;
+    return o;
+}
+
+// The digest and total a single process gets by running the same pieces in the same order:
+// the serial share first (if the kernel declares one), then every segment of the rest.
+uint64_t serial_digest(const msc_options &o, msc_partial *total)
+{
+    const int64_t n = msc_range_count(o.range);
+    const int64_t n_serial = (int64_t)(msc_kernel_serial_share(o.kernel, &o.params) * (double)n);
+    const msc_range par = {o.range.lo + n_serial, o.range.hi};
+    const int64_t n_seg = msc_segments_clip(n - n_serial, o.segments_requested);
+    std::vector<msc_partial> parts;
+    if (n_serial > 0) {
+        msc_partial p;
+        std::memset(&p, 0, sizeof p);
+        o.kernel->run(o.range, o.range.lo, par.lo, &o.params, &p);
+        parts.push_back(p);
+    }
+    for (int64_t s = 0; s < n_seg; s++) {
+        const msc_range seg = msc_segment(par, n_seg, s);
+        msc_partial p;
+        std::memset(&p, 0, sizeof p);
+        o.kernel->run(o.range, seg.lo, seg.hi, &o.params, &p);
+        parts.push_back(p);
+    }
+    return msc_partials_combine(parts.data(), (int64_t)parts.size(), total);
+}
+
+struct Case {
+    const char *kernel;
+    const char *range;
+    const char *segments;
+    const char *param; // or nullptr
+};
+
+std::ostream &operator<<(std::ostream &os, const Case &c)
+{
+    return os << c.kernel << " " << c.range << " /" << c.segments;
+}
+
+class DriverKernels : public ::testing::TestWithParam<Case> {};
+
+TEST_P(DriverKernels, MatchesReferenceAndSerialDigest)
+{
+    const Case c = GetParam();
+    std::vector<std::string> args = {"--kernel", c.kernel, "--range", c.range, "--segments", c.segments};
+    if (c.param != nullptr) {
+        args.push_back("--param");
+        args.push_back(c.param);
+    }
+    const msc_options o = parse(args);
+    msc_run_record rec;
+    std::memset(&rec, 0, sizeof rec);
+    char err[512] = "";
+    const msc_status st = msc_driver_run(&o, MPI_COMM_WORLD, 0.0, &rec, err, sizeof err);
+
+    // Every rank must come back with the same status.
+    int mine = (int)st, lo = 0, hi = 0;
+    MPI_Allreduce(&mine, &lo, 1, MPI_INT, MPI_MIN, MPI_COMM_WORLD);
+    MPI_Allreduce(&mine, &hi, 1, MPI_INT, MPI_MAX, MPI_COMM_WORLD);
+    EXPECT_EQ(lo, hi) << "ranks disagree on the status";
+    ASSERT_EQ(st, MSC_OK) << err;
+
+    if (world_rank() == 0) {
+        msc_partial total;
+        const uint64_t want = serial_digest(o, &total);
+        char want_hex[17], want_result[64];
+        std::snprintf(want_hex, sizeof want_hex, "%016llx", (unsigned long long)want);
+        msc_result_format(o.kernel, &total, want_result, sizeof want_result);
+        EXPECT_TRUE(rec.verdict.pass) << rec.verdict.method;
+        EXPECT_STREQ(rec.digest, want_hex);
+        EXPECT_STREQ(rec.result, want_result);
+        EXPECT_EQ(total.n_items, msc_range_count(o.range));
+        EXPECT_EQ(rec.ranks, world_size());
+        const int64_t n_seg = rec.segments;
+        EXPECT_EQ(rec.idle_ranks, n_seg < world_size() ? world_size() - (int)n_seg : 0);
+        EXPECT_GE(rec.nodes, 1);
+        EXPECT_EQ(rec.status, MSC_OK);
+    }
+    msc_record_free(&rec);
+}
+
+const Case cases[] = {
+    {"do_math", "0:1000003", "1024", nullptr},
+    {"do_math", "-1000:12345", "7", nullptr},
+    {"do_math", "5:7", "1024", nullptr}, // fewer elements than ranks
+    {"do_math", "41:42", "1", nullptr},  // one element
+    {"do_math", "9007199254000000:9007199255000000", "13", nullptr}, // near the 2^53 limit
+    {"sum_squares", "-5000:4999", "10", nullptr},
+    {"sum_squares", "4611686018427387894:4611686018427387904", "3", nullptr}, // [2^62-10, 2^62)
+    {"sum_squares", "-9223372036854775808:-9223372036854775806", "5", nullptr},
+    {"random_fill", "-777:100000", "33", "seed=42"},
+    {"random_fill", "4611686018427387000:4611686018427388000", "4", nullptr},
+    {"pi", "0:100000", "1024", nullptr},
+    {"pi", "-50000:50001", "9", nullptr},
+    {"primes", "0:200000", "64", nullptr},
+    {"primes", "-100:3", "2", nullptr},
+    {"primes", "4398046500000:4398046511104", "5", nullptr}, // up to 2^42
+    {"sleep", "0:40", "8", "usec=100"},
+    {"sleep", "9223372036854775800:9223372036854775807", "3", "usec=0"},
+    {"amdahl", "0:300001", "16", "serial=0.3"},
+    {"amdahl", "-20:3", "1024", "serial=0.5"},
+};
+
+INSTANTIATE_TEST_SUITE_P(AllKernels, DriverKernels, ::testing::ValuesIn(cases));
+
+// A kernel that miscounts one element in every segment: the sum is off, and verify must say so
+// on every rank as the same status.
+void off_by_one_run(msc_range whole, int64_t lo, int64_t hi, const msc_params *p, msc_partial *out)
+{
+    msc_kernel_find("sum_squares")->run(whole, lo, hi, p, out);
+    out->exact_lo += 1;
+}
+
+TEST(Driver, WrongResultFailsVerificationOnEveryRank)
+{
+    msc_options o = parse({"--kernel", "sum_squares", "--range", "0:1000", "--segments", "5"});
+    msc_kernel bad = *o.kernel;
+    bad.run = off_by_one_run;
+    o.kernel = &bad;
+    msc_run_record rec;
+    std::memset(&rec, 0, sizeof rec);
+    char err[512] = "";
+    EXPECT_EQ(msc_driver_run(&o, MPI_COMM_WORLD, 0.0, &rec, err, sizeof err), MSC_ERR_VERIFY);
+    if (world_rank() == 0) {
+        EXPECT_FALSE(rec.verdict.pass);
+        EXPECT_EQ(rec.status, MSC_ERR_VERIFY);
+        EXPECT_NE(std::string(err).find("reference"), std::string::npos) << err;
+    }
+    msc_record_free(&rec);
+}
+
+// A kernel that skips the last element of each segment: the element count check must catch it
+// before any verification, as an internal error on every rank.
+void skipping_run(msc_range whole, int64_t lo, int64_t hi, const msc_params *p, msc_partial *out)
+{
+    msc_kernel_find("do_math")->run(whole, lo, hi > lo ? hi - 1 : hi, p, out);
+}
+
+TEST(Driver, MissingElementsAreAnInternalErrorOnEveryRank)
+{
+    msc_options o = parse({"--kernel", "do_math", "--range", "0:100", "--segments", "4"});
+    msc_kernel bad = *o.kernel;
+    bad.run = skipping_run;
+    o.kernel = &bad;
+    msc_run_record rec;
+    std::memset(&rec, 0, sizeof rec);
+    char err[512] = "";
+    EXPECT_EQ(msc_driver_run(&o, MPI_COMM_WORLD, 0.0, &rec, err, sizeof err), MSC_ERR_INTERNAL);
+    if (world_rank() == 0) {
+        EXPECT_NE(std::string(err).find("segment"), std::string::npos) << err;
+    }
+    msc_record_free(&rec);
+}
+
+TEST(Driver, SerialBaselineGivesMeasuredT1AndSameDigest)
+{
+    const msc_options o = parse({"--kernel", "amdahl", "--range", "0:200000", "--serial-baseline"});
+    msc_run_record rec;
+    std::memset(&rec, 0, sizeof rec);
+    char err[512] = "";
+    ASSERT_EQ(msc_driver_run(&o, MPI_COMM_WORLD, 0.0, &rec, err, sizeof err), MSC_OK) << err;
+    if (world_rank() == 0) {
+        EXPECT_EQ(rec.analysis.t1_source, MSC_T1_BASELINE);
+        EXPECT_GT(rec.measure.baseline_s, 0.0);
+        EXPECT_TRUE(rec.verdict.pass) << rec.verdict.method;
+        EXPECT_GT(rec.phases[MSC_PHASE_SERIAL].max_s, 0.0);
+    }
+    msc_record_free(&rec);
+}
+
+} // namespace

@@ -1,0 +1,753 @@
+// test_report.cc — a hand-built run record rendered as JSON (parsed back with jansson), CSV (parsed
+// back as RFC 4180) and text; appending to files; and the output-path check that creates nothing.
+#include <gtest/gtest.h>
+
+#include <jansson.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "mpiscale/kernel.h"
+#include "mpiscale/model.h"
+#include "mpiscale/report.h"
+#include "mpiscale/timing.h"
+
+namespace {
+
+// A record for `kernel` over [-10, 1000000) on 4 ranks of one node, verified, with phase times
+// that differ per phase so that a mix-up shows.
+msc_run_record MakeRecord(const char *kernel = "do_math", std::vector<const char *> kv = {}) {
+    msc_run_record r;
+    std::memset(&r, 0, sizeof r);
+    r.kernel = msc_kernel_find(kernel);
+    EXPECT_NE(r.kernel, nullptr);
+    EXPECT_EQ(msc_params_parse(r.kernel, kv.data(), static_cast<int>(kv.size()), &r.params,
+                               nullptr, 0),
+              MSC_OK);
+    r.range = msc_range{-10, 1000000};
+    r.segments = 64;
+    r.schedule = MSC_SCHED_BLOCK;
+    r.serial_baseline = 0;
+    r.ranks = 4;
+    r.nodes = 1;
+    r.idle_ranks = 0;
+    r.oversubscribed_nodes = 0;
+    r.hosts = static_cast<msc_host *>(std::malloc(sizeof(msc_host)));
+    std::memset(r.hosts, 0, sizeof(msc_host));
+    std::snprintf(r.hosts[0].name, sizeof r.hosts[0].name, "node01");
+    r.hosts[0].ranks = 4;
+    r.hosts[0].cores = 8;
+    r.status = MSC_OK;
+    // Larger than any int64: must travel as a string.
+    std::snprintf(r.result, sizeof r.result, "340282366920938463463374607431768211455");
+    std::snprintf(r.digest, sizeof r.digest, "0123456789abcdef");
+    r.verdict.pass = 1;
+    std::snprintf(r.verdict.expected, sizeof r.verdict.expected, "%s", r.result);
+    std::snprintf(r.verdict.method, sizeof r.verdict.method, "closed form, exact");
+    for (int ph = 0; ph < MSC_PHASE_COUNT; ++ph) {
+        r.phases[ph].min_s = 0.125 * ph;
+        r.phases[ph].mean_s = 0.125 * ph + 0.0625;
+        r.phases[ph].max_s = 0.125 * ph + 0.1;
+        r.phases[ph].max_rank = ph % 4;
+    }
+    r.imbalance = 0.05;
+    r.measure.ranks = 4;
+    r.measure.wall_s = 3.0;
+    r.measure.setup_s = 0.25;
+    r.measure.serial_s = 1.0;
+    r.measure.compute_sum_s = 8.0;
+    r.measure.compute_max_s = 2.0;
+    r.measure.baseline_s = -1.0;
+    r.measure.baseline_compute_s = -1.0;
+    msc_model_analyse(&r.measure, &r.analysis);
+    std::snprintf(r.mpi_library, sizeof r.mpi_library, "Open MPI v4.1.4, \"test\" build\\x");
+    std::snprintf(r.compiler, sizeof r.compiler, "gcc 12.2.0");
+    std::snprintf(r.start_time, sizeof r.start_time, "2026-11-22T01:00:00Z");
+    return r;
+}
+
+// Owns a record and frees it at scope end.
+struct Record {
+    msc_run_record r;
+    explicit Record(msc_run_record rec) : r(rec) {}
+    ~Record() { msc_record_free(&r); }
+    Record(const Record &) = delete;
+    Record &operator=(const Record &) = delete;
+};
+
+// Renders rec as JSON and parses it back; the test fails if either step fails.
+json_t *JsonOf(const msc_run_record &rec, std::string *text_out = nullptr) {
+    char *text = msc_report_json(&rec);
+    EXPECT_NE(text, nullptr);
+    if (text == nullptr) return nullptr;
+    if (text_out) *text_out = text;
+    json_error_t e;
+    json_t *j = json_loads(text, 0, &e);
+    EXPECT_NE(j, nullptr) << "invalid JSON (" << e.text << "): " << text;
+    std::free(text);
+    return j;
+}
+
+struct JsonDoc {
+    json_t *j;
+    explicit JsonDoc(json_t *p) : j(p) {}
+    ~JsonDoc() { json_decref(j); }
+    json_t *operator[](const char *key) const { return json_object_get(j, key); }
+};
+
+double Num(json_t *v) { return json_number_value(v); }
+
+std::string TempDir() {
+    char tmpl[] = "/tmp/msc_report_test_XXXXXX";
+    const char *d = mkdtemp(tmpl);
+    EXPECT_NE(d, nullptr);
+    return d ? d : "/tmp";
+}
+
+std::string ReadFile(const std::string &path) {
+    std::ifstream in(path, std::ios::binary);
+    std::stringstream ss;
+    ss << in.rdbuf();
+    return ss.str();
+}
+
+bool Exists(const std::string &path) {
+    struct stat sb;
+    return stat(path.c_str(), &sb) == 0;
+}
+
+void RemoveTree(const std::string &dir) {
+    const std::string cmd = "rm -rf '" + dir + "'";
+    EXPECT_EQ(std::system(cmd.c_str()), 0);
+}
+
+std::vector<std::string> SplitLines(const std::string &text) {
+    std::vector<std::string> lines;
+    size_t start = 0;
+    while (start < text.size()) {
+        const size_t nl = text.find('\n', start);
+        if (nl == std::string::npos) {
+            lines.push_back(text.substr(start));
+            break;
+        }
+        lines.push_back(text.substr(start, nl - start));
+        start = nl + 1;
+    }
+    return lines;
+}
+
+// RFC 4180 fields of one line.
+std::vector<std::string> CsvFields(const std::string &line) {
+    std::vector<std::string> fields(1);
+    bool quoted = false;
+    for (size_t i = 0; i < line.size(); ++i) {
+        const char c = line[i];
+        if (quoted) {
+            if (c == '"' && i + 1 < line.size() && line[i + 1] == '"') {
+                fields.back() += '"';
+                ++i;
+            } else if (c == '"') {
+                quoted = false;
+            } else {
+                fields.back() += c;
+            }
+        } else if (c == '"') {
+            quoted = true;
+        } else if (c == ',') {
+            fields.emplace_back();
+        } else {
+            fields.back() += c;
+        }
+    }
+    EXPECT_FALSE(quoted) << "unterminated quote in: " << line;
+    return fields;
+}
+
+std::string Capture(const msc_run_record &rec, void (*write)(FILE *, const msc_run_record *)) {
+    FILE *f = std::tmpfile();
+    EXPECT_NE(f, nullptr);
+    if (f == nullptr) return "";
+    write(f, &rec);
+    std::fflush(f);
+    std::rewind(f);
+    std::string out;
+    char buf[4096];
+    size_t n;
+    while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) out.append(buf, n);
+    std::fclose(f);
+    return out;
+}
+
+// ---- status labels -----------------------------------------------------------------------------
+
+TEST(Report, StatusLabelsAreTheDocumentedNames) {
+    EXPECT_STREQ(msc_status_label(MSC_OK), "complete");
+    EXPECT_STREQ(msc_status_label(MSC_ERR_USAGE), "invalid_input");
+    EXPECT_STREQ(msc_status_label(MSC_ERR_RANGE), "invalid_input");
+    EXPECT_STREQ(msc_status_label(MSC_ERR_IO), "io_error");
+    EXPECT_STREQ(msc_status_label(MSC_ERR_VERIFY), "verification_failed");
+    EXPECT_STREQ(msc_status_label(MSC_ERR_NOMEM), "internal_error");
+    EXPECT_STREQ(msc_status_label(MSC_ERR_MPI), "internal_error");
+    EXPECT_STREQ(msc_status_label(MSC_ERR_INTERNAL), "internal_error");
+}
+
+// ---- record ownership --------------------------------------------------------------------------
+
+TEST(Report, RecordFreeReleasesAndZeroes) {
+    msc_run_record r = MakeRecord();
+    msc_record_free(&r);
+    EXPECT_EQ(r.hosts, nullptr);
+    EXPECT_EQ(r.kernel, nullptr);
+    EXPECT_EQ(r.nodes, 0);
+    EXPECT_EQ(r.ranks, 0);
+    msc_record_free(&r);  // a zeroed record is safe to free again
+}
+
+TEST(Report, RecordFreeIsSafeOnAZeroedRecord) {
+    msc_run_record r;
+    std::memset(&r, 0, sizeof r);
+    msc_record_free(&r);
+    EXPECT_EQ(r.hosts, nullptr);
+}
+
+// ---- JSON --------------------------------------------------------------------------------------
+
+TEST(Report, JsonIsOneCompactLine) {
+    Record rec(MakeRecord());
+    std::string text;
+    JsonDoc d(JsonOf(rec.r, &text));
+    ASSERT_NE(d.j, nullptr);
+    EXPECT_TRUE(json_is_object(d.j));
+    EXPECT_EQ(text.find('\n'), std::string::npos) << "JSON Lines objects must not hold a newline";
+}
+
+TEST(Report, JsonHasEveryDocumentedKeyWithItsType) {
+    Record rec(MakeRecord());
+    JsonDoc d(JsonOf(rec.r));
+    ASSERT_NE(d.j, nullptr);
+    EXPECT_TRUE(json_is_integer(d["schema"]));
+    EXPECT_TRUE(json_is_string(d["kernel"]));
+    EXPECT_TRUE(json_is_object(d["params"]));
+    ASSERT_TRUE(json_is_object(d["range"]));
+    EXPECT_TRUE(json_is_integer(json_object_get(d["range"], "start")));
+    EXPECT_TRUE(json_is_integer(json_object_get(d["range"], "end")));
+    EXPECT_TRUE(json_is_integer(d["segments"]));
+    EXPECT_TRUE(json_is_string(d["schedule"]));
+    EXPECT_TRUE(json_is_integer(d["ranks"]));
+    EXPECT_TRUE(json_is_integer(d["nodes"]));
+    EXPECT_TRUE(json_is_string(d["result"]));
+    EXPECT_TRUE(json_is_string(d["digest"]));
+    EXPECT_TRUE(json_is_boolean(d["verified"]));
+    for (const char *k : {"wall_s", "t1_s", "speedup", "efficiency", "serial_fraction",
+                          "karp_flatt"})
+        EXPECT_TRUE(json_is_number(d[k])) << k;
+    EXPECT_TRUE(json_is_string(d["t1_source"]));
+    EXPECT_TRUE(json_is_object(d["phases"]));
+    EXPECT_TRUE(json_is_string(d["status"]));
+    // provenance
+    EXPECT_TRUE(json_is_string(d["mpi_library"]));
+    EXPECT_TRUE(json_is_string(d["compiler"]));
+    EXPECT_TRUE(json_is_string(d["start_time"]));
+    EXPECT_TRUE(json_is_array(d["hosts"]));
+}
+
+TEST(Report, JsonValuesRoundTrip) {
+    Record rec(MakeRecord());
+    const msc_run_record &r = rec.r;
+    JsonDoc d(JsonOf(r));
+    ASSERT_NE(d.j, nullptr);
+    EXPECT_EQ(json_integer_value(d["schema"]), MSC_SCHEMA_VERSION);
+    EXPECT_STREQ(json_string_value(d["kernel"]), "do_math");
+    EXPECT_EQ(json_integer_value(json_object_get(d["range"], "start")), -10);
+    EXPECT_EQ(json_integer_value(json_object_get(d["range"], "end")), 1000000);
+    EXPECT_EQ(json_integer_value(d["segments"]), 64);
+    EXPECT_STREQ(json_string_value(d["schedule"]), "block");
+    EXPECT_EQ(json_integer_value(d["ranks"]), 4);
+    EXPECT_EQ(json_integer_value(d["nodes"]), 1);
+    EXPECT_STREQ(json_string_value(d["result"]), "340282366920938463463374607431768211455");
+    EXPECT_STREQ(json_string_value(d["digest"]), "0123456789abcdef");
+    EXPECT_TRUE(json_is_true(d["verified"]));
+    EXPECT_EQ(Num(d["wall_s"]), 3.0);
+    EXPECT_EQ(Num(d["t1_s"]), r.analysis.t1_s);
+    EXPECT_STREQ(json_string_value(d["t1_source"]), "estimated");
+    EXPECT_EQ(Num(d["speedup"]), r.analysis.speedup);
+    EXPECT_EQ(Num(d["efficiency"]), r.analysis.efficiency);
+    EXPECT_EQ(Num(d["serial_fraction"]), r.analysis.serial_fraction);
+    EXPECT_EQ(Num(d["karp_flatt"]), r.analysis.karp_flatt);
+    EXPECT_STREQ(json_string_value(d["status"]), "complete");
+    EXPECT_STREQ(json_string_value(d["mpi_library"]), r.mpi_library);
+    EXPECT_STREQ(json_string_value(d["compiler"]), "gcc 12.2.0");
+    EXPECT_STREQ(json_string_value(d["start_time"]), "2026-11-22T01:00:00Z");
+    json_t *h = json_array_get(d["hosts"], 0);
+    ASSERT_TRUE(json_is_object(h));
+    EXPECT_EQ(json_array_size(d["hosts"]), 1u);
+    EXPECT_STREQ(json_string_value(json_object_get(h, "name")), "node01");
+    EXPECT_EQ(json_integer_value(json_object_get(h, "ranks")), 4);
+    EXPECT_EQ(json_integer_value(json_object_get(h, "cores")), 8);
+}
+
+TEST(Report, JsonRealsRoundTripExactly) {
+    Record rec(MakeRecord());
+    rec.r.measure.wall_s = 0.1;  // not exact in binary: needs 17 significant digits
+    rec.r.analysis.speedup = 1.0 / 3.0;
+    rec.r.analysis.efficiency = std::nextafter(0.75, 1.0);
+    JsonDoc d(JsonOf(rec.r));
+    ASSERT_NE(d.j, nullptr);
+    EXPECT_EQ(Num(d["wall_s"]), 0.1);
+    EXPECT_EQ(Num(d["speedup"]), 1.0 / 3.0);
+    EXPECT_EQ(Num(d["efficiency"]), std::nextafter(0.75, 1.0));
+}
+
+TEST(Report, JsonPhasesHoldMinMeanMaxPerPhase) {
+    Record rec(MakeRecord());
+    JsonDoc d(JsonOf(rec.r));
+    ASSERT_NE(d.j, nullptr);
+    json_t *phases = d["phases"];
+    ASSERT_TRUE(json_is_object(phases));
+    for (int ph = 0; ph < MSC_PHASE_COUNT; ++ph) {
+        const char *name = msc_phase_name(static_cast<msc_phase>(ph));
+        json_t *p = json_object_get(phases, name);
+        ASSERT_TRUE(json_is_object(p)) << name;
+        EXPECT_EQ(Num(json_object_get(p, "min")), rec.r.phases[ph].min_s) << name;
+        EXPECT_EQ(Num(json_object_get(p, "mean")), rec.r.phases[ph].mean_s) << name;
+        EXPECT_EQ(Num(json_object_get(p, "max")), rec.r.phases[ph].max_s) << name;
+    }
+}
+
+TEST(Report, JsonRangeAtInt64Limits) {
+    Record rec(MakeRecord());
+    rec.r.range = msc_range{INT64_MIN, -1};
+    JsonDoc d(JsonOf(rec.r));
+    ASSERT_NE(d.j, nullptr);
+    EXPECT_EQ(json_integer_value(json_object_get(d["range"], "start")), INT64_MIN);
+    EXPECT_EQ(json_integer_value(json_object_get(d["range"], "end")), -1);
+    rec.r.range = msc_range{0, INT64_MAX};
+    JsonDoc e(JsonOf(rec.r));
+    ASSERT_NE(e.j, nullptr);
+    EXPECT_EQ(json_integer_value(json_object_get(e["range"], "end")), INT64_MAX);
+}
+
+TEST(Report, JsonParamsKeepTheirTypes) {
+    {
+        Record rec(MakeRecord("random_fill", {"seed=7"}));
+        JsonDoc d(JsonOf(rec.r));
+        ASSERT_NE(d.j, nullptr);
+        json_t *seed = json_object_get(d["params"], "seed");
+        ASSERT_TRUE(json_is_integer(seed));
+        EXPECT_EQ(json_integer_value(seed), 7);
+    }
+    {
+        Record rec(MakeRecord("amdahl", {"serial=0.3"}));
+        JsonDoc d(JsonOf(rec.r));
+        ASSERT_NE(d.j, nullptr);
+        json_t *serial = json_object_get(d["params"], "serial");
+        ASSERT_TRUE(json_is_number(serial));
+        EXPECT_EQ(Num(serial), 0.3);
+    }
+    {
+        Record rec(MakeRecord("do_math"));
+        JsonDoc d(JsonOf(rec.r));
+        ASSERT_NE(d.j, nullptr);
+        EXPECT_EQ(json_object_size(d["params"]), 0u);
+    }
+}
+
+TEST(Report, JsonBaselineSourceIsNamed) {
+    Record rec(MakeRecord());
+    rec.r.serial_baseline = 1;
+    rec.r.measure.baseline_s = 7.5;
+    rec.r.measure.baseline_compute_s = 7.0;
+    msc_model_analyse(&rec.r.measure, &rec.r.analysis);
+    JsonDoc d(JsonOf(rec.r));
+    ASSERT_NE(d.j, nullptr);
+    EXPECT_STREQ(json_string_value(d["t1_source"]), "baseline");
+    EXPECT_EQ(Num(d["t1_s"]), 7.75);
+}
+
+TEST(Report, JsonNanAndInfinityBecomeNull) {
+    Record rec(MakeRecord());
+    rec.r.ranks = 1;
+    rec.r.measure.ranks = 1;
+    rec.r.measure.serial_s = 0.0;  // f = 0: ceiling 1/f is infinite
+    msc_model_analyse(&rec.r.measure, &rec.r.analysis);
+    ASSERT_TRUE(std::isnan(rec.r.analysis.karp_flatt));
+    ASSERT_TRUE(std::isinf(rec.r.analysis.ceiling));
+    rec.r.imbalance = NAN;
+    std::string text;
+    JsonDoc d(JsonOf(rec.r, &text));
+    ASSERT_NE(d.j, nullptr) << text;
+    EXPECT_TRUE(json_is_null(d["karp_flatt"])) << text;
+    EXPECT_EQ(text.find("nan"), std::string::npos) << text;
+    EXPECT_EQ(text.find("inf"), std::string::npos) << text;
+}
+
+TEST(Report, JsonZeroWallTimeStillValid) {
+    Record rec(MakeRecord());
+    rec.r.measure.wall_s = 0.0;
+    msc_model_analyse(&rec.r.measure, &rec.r.analysis);
+    std::string text;
+    JsonDoc d(JsonOf(rec.r, &text));
+    ASSERT_NE(d.j, nullptr) << text;
+    EXPECT_TRUE(json_is_number(d["wall_s"]));
+    // speedup = t1 / 0 is not a finite number; whatever it is, it must not break the JSON.
+    EXPECT_TRUE(json_is_null(d["speedup"]) || json_is_number(d["speedup"]));
+}
+
+TEST(Report, JsonNanPhaseTimeDoesNotDropThePhase) {
+    Record rec(MakeRecord());
+    rec.r.phases[MSC_PHASE_BASELINE].min_s = NAN;
+    rec.r.phases[MSC_PHASE_BASELINE].mean_s = NAN;
+    rec.r.phases[MSC_PHASE_BASELINE].max_s = NAN;
+    std::string text;
+    JsonDoc d(JsonOf(rec.r, &text));
+    ASSERT_NE(d.j, nullptr) << text;
+    json_t *p = json_object_get(d["phases"], msc_phase_name(MSC_PHASE_BASELINE));
+    ASSERT_TRUE(json_is_object(p)) << text;
+    EXPECT_TRUE(json_is_null(json_object_get(p, "max"))) << text;
+}
+
+TEST(Report, JsonVerificationFailureIsRecorded) {
+    Record rec(MakeRecord());
+    rec.r.verdict.pass = 0;
+    rec.r.status = MSC_ERR_VERIFY;
+    JsonDoc d(JsonOf(rec.r));
+    ASSERT_NE(d.j, nullptr);
+    EXPECT_TRUE(json_is_false(d["verified"]));
+    EXPECT_STREQ(json_string_value(d["status"]), "verification_failed");
+}
+
+TEST(Report, JsonListsEveryHost) {
+    Record rec(MakeRecord());
+    rec.r.nodes = 3;
+    rec.r.hosts = static_cast<msc_host *>(std::realloc(rec.r.hosts, 3 * sizeof(msc_host)));
+    for (int i = 0; i < 3; ++i) {
+        std::snprintf(rec.r.hosts[i].name, sizeof rec.r.hosts[i].name, "n%d", i);
+        rec.r.hosts[i].ranks = i + 1;
+        rec.r.hosts[i].cores = 2;
+    }
+    JsonDoc d(JsonOf(rec.r));
+    ASSERT_NE(d.j, nullptr);
+    ASSERT_EQ(json_array_size(d["hosts"]), 3u);
+    EXPECT_EQ(json_integer_value(d["nodes"]), 3);
+    for (size_t i = 0; i < 3; ++i) {
+        json_t *h = json_array_get(d["hosts"], i);
+        EXPECT_EQ(std::string(json_string_value(json_object_get(h, "name"))),
+                  "n" + std::to_string(i));
+        EXPECT_EQ(json_integer_value(json_object_get(h, "ranks")), static_cast<json_int_t>(i + 1));
+    }
+}
+
+TEST(Report, JsonAppendTwiceGivesTwoParseableLines) {
+    const std::string dir = TempDir(), path = dir + "/runs.jsonl";
+    {
+        Record a(MakeRecord());
+        Record b(MakeRecord("random_fill", {"seed=7"}));
+        b.r.ranks = 8;
+        char err[256] = "";
+        ASSERT_EQ(msc_report_json_append(path.c_str(), &a.r, err, sizeof err), MSC_OK) << err;
+        ASSERT_EQ(msc_report_json_append(path.c_str(), &b.r, err, sizeof err), MSC_OK) << err;
+    }
+    const std::string text = ReadFile(path);
+    ASSERT_FALSE(text.empty());
+    EXPECT_EQ(text.back(), '\n');
+    const std::vector<std::string> lines = SplitLines(text);
+    ASSERT_EQ(lines.size(), 2u) << text;
+    const char *kernels[] = {"do_math", "random_fill"};
+    const json_int_t ranks[] = {4, 8};
+    for (size_t i = 0; i < 2; ++i) {
+        json_error_t e;
+        JsonDoc d(json_loads(lines[i].c_str(), 0, &e));
+        ASSERT_NE(d.j, nullptr) << "line " << i + 1 << ": " << e.text;
+        EXPECT_STREQ(json_string_value(d["kernel"]), kernels[i]);
+        EXPECT_EQ(json_integer_value(d["ranks"]), ranks[i]);
+    }
+    RemoveTree(dir);
+}
+
+TEST(Report, JsonAppendIntoAMissingDirectoryFailsWithIoError) {
+    const std::string dir = TempDir(), path = dir + "/missing/runs.jsonl";
+    Record a(MakeRecord());
+    char err[256] = "";
+    EXPECT_EQ(msc_report_json_append(path.c_str(), &a.r, err, sizeof err), MSC_ERR_IO);
+    EXPECT_NE(std::string(err).find(path), std::string::npos) << err;
+    EXPECT_FALSE(Exists(dir + "/missing"));
+    RemoveTree(dir);
+}
+
+// ---- CSV ---------------------------------------------------------------------------------------
+
+TEST(Report, CsvRowHasAsManyFieldsAsTheHeader) {
+    Record rec(MakeRecord());
+    char row[4096];
+    ASSERT_EQ(msc_report_csv_row(&rec.r, row, sizeof row), MSC_OK);
+    const std::vector<std::string> head = CsvFields(msc_report_csv_header());
+    const std::vector<std::string> fields = CsvFields(row);
+    EXPECT_EQ(fields.size(), head.size()) << row;
+    EXPECT_EQ(std::strchr(row, '\n'), nullptr);
+    EXPECT_EQ(std::strchr(msc_report_csv_header(), '\n'), nullptr);
+}
+
+TEST(Report, CsvFieldsLineUpWithTheHeader) {
+    Record rec(MakeRecord("random_fill", {"seed=7"}));
+    char row[4096];
+    ASSERT_EQ(msc_report_csv_row(&rec.r, row, sizeof row), MSC_OK);
+    const std::vector<std::string> head = CsvFields(msc_report_csv_header());
+    const std::vector<std::string> fields = CsvFields(row);
+    ASSERT_EQ(fields.size(), head.size());
+    auto field = [&](const char *name) -> std::string {
+        for (size_t i = 0; i < head.size(); ++i)
+            if (head[i] == name) return fields[i];
+        ADD_FAILURE() << "no column " << name;
+        return "";
+    };
+    EXPECT_EQ(field("kernel"), "random_fill");
+    EXPECT_EQ(field("params"), "seed=7");
+    EXPECT_EQ(field("range_start"), "-10");
+    EXPECT_EQ(field("range_end"), "1000000");
+    EXPECT_EQ(field("segments"), "64");
+    EXPECT_EQ(field("ranks"), "4");
+    EXPECT_EQ(field("result"), rec.r.result);
+    EXPECT_EQ(field("digest"), "0123456789abcdef");
+    EXPECT_EQ(field("status"), "complete");
+    EXPECT_EQ(std::strtod(field("wall_s").c_str(), nullptr), 3.0);
+    // The provenance text holds a comma, quotes and a backslash: it must survive quoting.
+    EXPECT_EQ(field("mpi_library"), rec.r.mpi_library);
+}
+
+// A 100-node job with short host names: every host must reach the CSV row and the file.
+void GiveManyHosts(msc_run_record *r, int n) {
+    r->nodes = n;
+    r->ranks = 4 * n;
+    r->hosts = static_cast<msc_host *>(std::realloc(r->hosts, n * sizeof(msc_host)));
+    for (int i = 0; i < n; ++i) {
+        std::memset(&r->hosts[i], 0, sizeof(msc_host));
+        std::snprintf(r->hosts[i].name, sizeof r->hosts[i].name, "node%03d", i);
+        r->hosts[i].ranks = 4;
+        r->hosts[i].cores = 4;
+    }
+}
+
+TEST(Report, CsvListsEveryHostOfALargeJob) {
+    Record rec(MakeRecord());
+    GiveManyHosts(&rec.r, 100);
+    std::vector<char> row(65536);
+    ASSERT_EQ(msc_report_csv_row(&rec.r, row.data(), row.size()), MSC_OK);
+    const std::vector<std::string> head = CsvFields(msc_report_csv_header());
+    const std::vector<std::string> fields = CsvFields(row.data());
+    ASSERT_EQ(fields.size(), head.size());
+    std::string hosts;
+    for (size_t i = 0; i < head.size(); ++i)
+        if (head[i] == "hosts") hosts = fields[i];
+    EXPECT_NE(hosts.find("node000"), std::string::npos) << hosts;
+    EXPECT_NE(hosts.find("node099"), std::string::npos) << "hosts truncated: " << hosts;
+}
+
+TEST(Report, CsvAppendSucceedsForALargeJob) {
+    const std::string dir = TempDir(), path = dir + "/big.csv";
+    Record rec(MakeRecord());
+    GiveManyHosts(&rec.r, 100);
+    char err[256] = "";
+    EXPECT_EQ(msc_report_csv_append(path.c_str(), &rec.r, err, sizeof err), MSC_OK) << err;
+    const std::vector<std::string> lines = SplitLines(ReadFile(path));
+    ASSERT_EQ(lines.size(), 2u);
+    EXPECT_EQ(CsvFields(lines[1]).size(), CsvFields(lines[0]).size());
+    RemoveTree(dir);
+}
+
+TEST(Report, JsonListsEveryHostOfALargeJob) {
+    Record rec(MakeRecord());
+    GiveManyHosts(&rec.r, 100);
+    JsonDoc d(JsonOf(rec.r));
+    ASSERT_NE(d.j, nullptr);
+    ASSERT_EQ(json_array_size(d["hosts"]), 100u);
+    EXPECT_STREQ(json_string_value(json_object_get(json_array_get(d["hosts"], 99), "name")),
+                 "node099");
+}
+
+TEST(Report, CsvNanIsAnEmptyField) {
+    Record rec(MakeRecord());
+    rec.r.analysis.karp_flatt = NAN;
+    char row[4096];
+    ASSERT_EQ(msc_report_csv_row(&rec.r, row, sizeof row), MSC_OK);
+    const std::vector<std::string> head = CsvFields(msc_report_csv_header());
+    const std::vector<std::string> fields = CsvFields(row);
+    ASSERT_EQ(fields.size(), head.size());
+    bool seen = false;
+    for (size_t i = 0; i < head.size(); ++i) {
+        if (head[i] == "karp_flatt") {
+            seen = true;
+            EXPECT_EQ(fields[i], "");
+        }
+    }
+    EXPECT_TRUE(seen) << "no karp_flatt column";
+    EXPECT_EQ(std::string(row).find("nan"), std::string::npos) << row;
+}
+
+TEST(Report, CsvRowNeedsRoomForItsTerminator) {
+    Record rec(MakeRecord());
+    char row[4096];
+    ASSERT_EQ(msc_report_csv_row(&rec.r, row, sizeof row), MSC_OK);
+    const size_t n = std::strlen(row);
+    std::vector<char> exact(n + 1, 'x'), short_by_one(n, 'x');
+    EXPECT_EQ(msc_report_csv_row(&rec.r, exact.data(), exact.size()), MSC_OK);
+    EXPECT_STREQ(exact.data(), row);
+    EXPECT_EQ(msc_report_csv_row(&rec.r, short_by_one.data(), short_by_one.size()), MSC_ERR_NOMEM);
+    char tiny[1];
+    EXPECT_EQ(msc_report_csv_row(&rec.r, tiny, sizeof tiny), MSC_ERR_NOMEM);
+}
+
+TEST(Report, CsvAppendWritesTheHeaderOnceThenRows) {
+    const std::string dir = TempDir(), path = dir + "/runs.csv";
+    {
+        Record a(MakeRecord());
+        char err[256] = "";
+        ASSERT_EQ(msc_report_csv_append(path.c_str(), &a.r, err, sizeof err), MSC_OK) << err;
+        ASSERT_EQ(msc_report_csv_append(path.c_str(), &a.r, err, sizeof err), MSC_OK) << err;
+    }
+    const std::string text = ReadFile(path);
+    ASSERT_FALSE(text.empty());
+    EXPECT_EQ(text.back(), '\n');
+    const std::vector<std::string> lines = SplitLines(text);
+    ASSERT_EQ(lines.size(), 3u) << text;
+    EXPECT_EQ(lines[0], msc_report_csv_header());
+    const size_t n_head = CsvFields(lines[0]).size();
+    for (size_t i = 1; i < lines.size(); ++i) {
+        EXPECT_NE(lines[i], lines[0]) << "header repeated on line " << i + 1;
+        EXPECT_EQ(CsvFields(lines[i]).size(), n_head) << "line " << i + 1;
+    }
+    RemoveTree(dir);
+}
+
+TEST(Report, CsvAppendToAnExistingEmptyFileWritesTheHeader) {
+    const std::string dir = TempDir(), path = dir + "/empty.csv";
+    { std::ofstream touch(path); }
+    Record a(MakeRecord());
+    ASSERT_EQ(msc_report_csv_append(path.c_str(), &a.r, nullptr, 0), MSC_OK);
+    const std::vector<std::string> lines = SplitLines(ReadFile(path));
+    ASSERT_EQ(lines.size(), 2u);
+    EXPECT_EQ(lines[0], msc_report_csv_header());
+    RemoveTree(dir);
+}
+
+TEST(Report, CsvAppendToAFileWithContentAddsNoHeader) {
+    const std::string dir = TempDir(), path = dir + "/old.csv";
+    { std::ofstream old(path); old << msc_report_csv_header() << "\n"; }
+    Record a(MakeRecord());
+    ASSERT_EQ(msc_report_csv_append(path.c_str(), &a.r, nullptr, 0), MSC_OK);
+    const std::vector<std::string> lines = SplitLines(ReadFile(path));
+    ASSERT_EQ(lines.size(), 2u);
+    EXPECT_EQ(lines[0], msc_report_csv_header());
+    EXPECT_NE(lines[1], msc_report_csv_header());
+    RemoveTree(dir);
+}
+
+// ---- output checks -----------------------------------------------------------------------------
+
+TEST(Report, OutputCheckInAMissingDirectoryIsIoErrorAndCreatesNothing) {
+    const std::string dir = TempDir(), path = dir + "/no/such/dir/out.jsonl";
+    char err[512] = "";
+    EXPECT_EQ(msc_output_check(path.c_str(), err, sizeof err), MSC_ERR_IO);
+    EXPECT_NE(std::string(err).find(path), std::string::npos) << err;
+    EXPECT_FALSE(Exists(dir + "/no"));
+    RemoveTree(dir);
+}
+
+TEST(Report, OutputCheckOfAnAbsentFileInAWritableDirectoryCreatesNothing) {
+    const std::string dir = TempDir(), path = dir + "/new.jsonl";
+    char err[512] = "";
+    EXPECT_EQ(msc_output_check(path.c_str(), err, sizeof err), MSC_OK) << err;
+    EXPECT_FALSE(Exists(path));
+    RemoveTree(dir);
+}
+
+TEST(Report, OutputCheckOfAnExistingFileLeavesItAlone) {
+    const std::string dir = TempDir(), path = dir + "/old.jsonl";
+    { std::ofstream old(path); old << "{}\n"; }
+    EXPECT_EQ(msc_output_check(path.c_str(), nullptr, 0), MSC_OK);
+    EXPECT_EQ(ReadFile(path), "{}\n");
+    RemoveTree(dir);
+}
+
+TEST(Report, OutputCheckOfAnEmptyPathIsIoError) {
+    // Nothing can be appended to "": the check must say so before any work is done.
+    char err[512] = "";
+    EXPECT_EQ(msc_output_check("", err, sizeof err), MSC_ERR_IO);
+}
+
+TEST(Report, OutputCheckOfADirectoryIsIoError) {
+    const std::string dir = TempDir();
+    char err[512] = "";
+    EXPECT_EQ(msc_output_check(dir.c_str(), err, sizeof err), MSC_ERR_IO);
+    EXPECT_GT(std::strlen(err), 0u);
+    RemoveTree(dir);
+}
+
+TEST(Report, OutputCheckUnderARegularFileIsIoError) {
+    const std::string dir = TempDir(), file = dir + "/plain";
+    { std::ofstream f(file); f << "x"; }
+    char err[512] = "";
+    EXPECT_EQ(msc_output_check((file + "/out.csv").c_str(), err, sizeof err), MSC_ERR_IO);
+    EXPECT_GT(std::strlen(err), 0u);
+    RemoveTree(dir);
+}
+
+// ---- text --------------------------------------------------------------------------------------
+
+TEST(Report, TextSaysPassWhenVerified) {
+    Record rec(MakeRecord());
+    const std::string t = Capture(rec.r, msc_report_text);
+    EXPECT_NE(t.find("Verification: PASS"), std::string::npos) << t;
+    EXPECT_EQ(t.find("Verification: FAIL"), std::string::npos);
+    EXPECT_NE(t.find(rec.r.result), std::string::npos);
+    EXPECT_NE(t.find(rec.r.digest), std::string::npos);
+    EXPECT_NE(t.find("do_math"), std::string::npos);
+    EXPECT_NE(t.find("node01"), std::string::npos);
+}
+
+TEST(Report, TextSaysFailWhenNotVerified) {
+    Record rec(MakeRecord());
+    rec.r.verdict.pass = 0;
+    rec.r.status = MSC_ERR_VERIFY;
+    const std::string t = Capture(rec.r, msc_report_text);
+    EXPECT_NE(t.find("Verification: FAIL"), std::string::npos) << t;
+    EXPECT_EQ(t.find("Verification: PASS"), std::string::npos);
+}
+
+TEST(Report, TextNamesEveryPhaseThatRan) {
+    Record rec(MakeRecord());
+    const std::string t = Capture(rec.r, msc_report_text);
+    for (msc_phase ph : {MSC_PHASE_SETUP, MSC_PHASE_COMPUTE, MSC_PHASE_GATHER,
+                         MSC_PHASE_COMBINE})
+        EXPECT_NE(t.find(msc_phase_name(ph)), std::string::npos) << msc_phase_name(ph);
+}
+
+TEST(Report, TextHandlesOneRankWithoutKarpFlatt) {
+    Record rec(MakeRecord("amdahl"));
+    rec.r.ranks = 1;
+    rec.r.measure.ranks = 1;
+    msc_model_analyse(&rec.r.measure, &rec.r.analysis);
+    const std::string t = Capture(rec.r, msc_report_text);
+    EXPECT_NE(t.find("Verification: PASS"), std::string::npos) << t;
+    EXPECT_NE(t.find("Status: complete"), std::string::npos) << t;
+}
+
+TEST(Report, SummaryIsOneLine) {
+    Record rec(MakeRecord());
+    const std::string s = Capture(rec.r, msc_report_summary);
+    ASSERT_FALSE(s.empty());
+    EXPECT_EQ(s.back(), '\n');
+    EXPECT_EQ(s.find('\n'), s.size() - 1) << s;
+    EXPECT_NE(s.find("do_math"), std::string::npos);
+    EXPECT_NE(s.find(rec.r.result), std::string::npos);
+    EXPECT_NE(s.find("PASS"), std::string::npos);
+}
+
+}  // namespace
