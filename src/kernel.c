@@ -108,9 +108,15 @@ void msc_params_format(const msc_kernel *k, const msc_params *p, char *buf, size
     size_t used = 0;
     if (len == 0) return;
     buf[0] = '\0';
-    for (int i = 0; i < k->n_params && used < len; i++)
-        used += (size_t)snprintf(buf + used, len - used, "%s%s=%.17g", i ? "," : "",
-                                 k->params[i].name, p->value[i]);
+    /* Integers exactly; reals with 15 digits, which reads back as what the user typed. */
+    for (int i = 0; i < k->n_params && used < len; i++) {
+        if (k->params[i].type == MSC_PARAM_INT)
+            used += (size_t)snprintf(buf + used, len - used, "%s%s=%lld", i ? "," : "",
+                                     k->params[i].name, (long long)p->value[i]);
+        else
+            used += (size_t)snprintf(buf + used, len - used, "%s%s=%.15g", i ? "," : "",
+                                     k->params[i].name, p->value[i]);
+    }
 }
 
 double msc_kernel_serial_share(const msc_kernel *k, const msc_params *p)
