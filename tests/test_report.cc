@@ -105,12 +105,29 @@ struct JsonDoc {
 
 double Num(json_t *v) { return json_number_value(v); }
 
-std::string TempDir() {
-    char tmpl[] = "/tmp/msc_report_test_XXXXXX";
-    const char *d = mkdtemp(tmpl);
-    EXPECT_NE(d, nullptr);
-    return d ? d : "/tmp";
-}
+// A fresh directory under /tmp, removed with everything in it when the test ends (even when an
+// assertion returns early).
+class ScratchDir {
+public:
+    ScratchDir() {
+        char tmpl[] = "/tmp/msc_report_test_XXXXXX";
+        const char *d = mkdtemp(tmpl);
+        EXPECT_NE(d, nullptr);
+        path_ = d ? d : "";
+    }
+    ~ScratchDir() {
+        if (path_.empty()) return;
+        const std::string cmd = "rm -rf '" + path_ + "'";
+        EXPECT_EQ(std::system(cmd.c_str()), 0);
+    }
+    ScratchDir(const ScratchDir &) = delete;
+    ScratchDir &operator=(const ScratchDir &) = delete;
+    std::string operator/(const std::string &name) const { return path_ + "/" + name; }
+    const std::string &path() const { return path_; }
+
+private:
+    std::string path_;
+};
 
 std::string ReadFile(const std::string &path) {
     std::ifstream in(path, std::ios::binary);
@@ -122,11 +139,6 @@ std::string ReadFile(const std::string &path) {
 bool Exists(const std::string &path) {
     struct stat sb;
     return stat(path.c_str(), &sb) == 0;
-}
-
-void RemoveTree(const std::string &dir) {
-    const std::string cmd = "rm -rf '" + dir + "'";
-    EXPECT_EQ(std::system(cmd.c_str()), 0);
 }
 
 std::vector<std::string> SplitLines(const std::string &text) {
@@ -446,7 +458,8 @@ TEST(Report, JsonListsEveryHost) {
 }
 
 TEST(Report, JsonAppendTwiceGivesTwoParseableLines) {
-    const std::string dir = TempDir(), path = dir + "/runs.jsonl";
+    const ScratchDir dir;
+    const std::string path = dir / "runs.jsonl";
     {
         Record a(MakeRecord());
         Record b(MakeRecord("random_fill", {"seed=7"}));
@@ -469,17 +482,16 @@ TEST(Report, JsonAppendTwiceGivesTwoParseableLines) {
         EXPECT_STREQ(json_string_value(d["kernel"]), kernels[i]);
         EXPECT_EQ(json_integer_value(d["ranks"]), ranks[i]);
     }
-    RemoveTree(dir);
 }
 
 TEST(Report, JsonAppendIntoAMissingDirectoryFailsWithIoError) {
-    const std::string dir = TempDir(), path = dir + "/missing/runs.jsonl";
+    const ScratchDir dir;
+    const std::string path = dir / "missing/runs.jsonl";
     Record a(MakeRecord());
     char err[256] = "";
     EXPECT_EQ(msc_report_json_append(path.c_str(), &a.r, err, sizeof err), MSC_ERR_IO);
     EXPECT_NE(std::string(err).find(path), std::string::npos) << err;
-    EXPECT_FALSE(Exists(dir + "/missing"));
-    RemoveTree(dir);
+    EXPECT_FALSE(Exists(dir / "missing"));
 }
 
 // ---- CSV ---------------------------------------------------------------------------------------
@@ -551,7 +563,8 @@ TEST(Report, CsvListsEveryHostOfALargeJob) {
 }
 
 TEST(Report, CsvAppendSucceedsForALargeJob) {
-    const std::string dir = TempDir(), path = dir + "/big.csv";
+    const ScratchDir dir;
+    const std::string path = dir / "big.csv";
     Record rec(MakeRecord());
     GiveManyHosts(&rec.r, 100);
     char err[256] = "";
@@ -559,7 +572,6 @@ TEST(Report, CsvAppendSucceedsForALargeJob) {
     const std::vector<std::string> lines = SplitLines(ReadFile(path));
     ASSERT_EQ(lines.size(), 2u);
     EXPECT_EQ(CsvFields(lines[1]).size(), CsvFields(lines[0]).size());
-    RemoveTree(dir);
 }
 
 TEST(Report, JsonListsEveryHostOfALargeJob) {
@@ -605,7 +617,8 @@ TEST(Report, CsvRowNeedsRoomForItsTerminator) {
 }
 
 TEST(Report, CsvAppendWritesTheHeaderOnceThenRows) {
-    const std::string dir = TempDir(), path = dir + "/runs.csv";
+    const ScratchDir dir;
+    const std::string path = dir / "runs.csv";
     {
         Record a(MakeRecord());
         char err[256] = "";
@@ -623,22 +636,22 @@ TEST(Report, CsvAppendWritesTheHeaderOnceThenRows) {
         EXPECT_NE(lines[i], lines[0]) << "header repeated on line " << i + 1;
         EXPECT_EQ(CsvFields(lines[i]).size(), n_head) << "line " << i + 1;
     }
-    RemoveTree(dir);
 }
 
 TEST(Report, CsvAppendToAnExistingEmptyFileWritesTheHeader) {
-    const std::string dir = TempDir(), path = dir + "/empty.csv";
+    const ScratchDir dir;
+    const std::string path = dir / "empty.csv";
     { std::ofstream touch(path); }
     Record a(MakeRecord());
     ASSERT_EQ(msc_report_csv_append(path.c_str(), &a.r, nullptr, 0), MSC_OK);
     const std::vector<std::string> lines = SplitLines(ReadFile(path));
     ASSERT_EQ(lines.size(), 2u);
     EXPECT_EQ(lines[0], msc_report_csv_header());
-    RemoveTree(dir);
 }
 
 TEST(Report, CsvAppendToAFileWithContentAddsNoHeader) {
-    const std::string dir = TempDir(), path = dir + "/old.csv";
+    const ScratchDir dir;
+    const std::string path = dir / "old.csv";
     { std::ofstream old(path); old << msc_report_csv_header() << "\n"; }
     Record a(MakeRecord());
     ASSERT_EQ(msc_report_csv_append(path.c_str(), &a.r, nullptr, 0), MSC_OK);
@@ -646,34 +659,33 @@ TEST(Report, CsvAppendToAFileWithContentAddsNoHeader) {
     ASSERT_EQ(lines.size(), 2u);
     EXPECT_EQ(lines[0], msc_report_csv_header());
     EXPECT_NE(lines[1], msc_report_csv_header());
-    RemoveTree(dir);
 }
 
 // ---- output checks -----------------------------------------------------------------------------
 
 TEST(Report, OutputCheckInAMissingDirectoryIsIoErrorAndCreatesNothing) {
-    const std::string dir = TempDir(), path = dir + "/no/such/dir/out.jsonl";
+    const ScratchDir dir;
+    const std::string path = dir / "no/such/dir/out.jsonl";
     char err[512] = "";
     EXPECT_EQ(msc_output_check(path.c_str(), err, sizeof err), MSC_ERR_IO);
     EXPECT_NE(std::string(err).find(path), std::string::npos) << err;
-    EXPECT_FALSE(Exists(dir + "/no"));
-    RemoveTree(dir);
+    EXPECT_FALSE(Exists(dir / "no"));
 }
 
 TEST(Report, OutputCheckOfAnAbsentFileInAWritableDirectoryCreatesNothing) {
-    const std::string dir = TempDir(), path = dir + "/new.jsonl";
+    const ScratchDir dir;
+    const std::string path = dir / "new.jsonl";
     char err[512] = "";
     EXPECT_EQ(msc_output_check(path.c_str(), err, sizeof err), MSC_OK) << err;
     EXPECT_FALSE(Exists(path));
-    RemoveTree(dir);
 }
 
 TEST(Report, OutputCheckOfAnExistingFileLeavesItAlone) {
-    const std::string dir = TempDir(), path = dir + "/old.jsonl";
+    const ScratchDir dir;
+    const std::string path = dir / "old.jsonl";
     { std::ofstream old(path); old << "{}\n"; }
     EXPECT_EQ(msc_output_check(path.c_str(), nullptr, 0), MSC_OK);
     EXPECT_EQ(ReadFile(path), "{}\n");
-    RemoveTree(dir);
 }
 
 TEST(Report, OutputCheckOfAnEmptyPathIsIoError) {
@@ -683,20 +695,19 @@ TEST(Report, OutputCheckOfAnEmptyPathIsIoError) {
 }
 
 TEST(Report, OutputCheckOfADirectoryIsIoError) {
-    const std::string dir = TempDir();
+    const ScratchDir dir;
     char err[512] = "";
-    EXPECT_EQ(msc_output_check(dir.c_str(), err, sizeof err), MSC_ERR_IO);
+    EXPECT_EQ(msc_output_check(dir.path().c_str(), err, sizeof err), MSC_ERR_IO);
     EXPECT_GT(std::strlen(err), 0u);
-    RemoveTree(dir);
 }
 
 TEST(Report, OutputCheckUnderARegularFileIsIoError) {
-    const std::string dir = TempDir(), file = dir + "/plain";
+    const ScratchDir dir;
+    const std::string file = dir / "plain";
     { std::ofstream f(file); f << "x"; }
     char err[512] = "";
     EXPECT_EQ(msc_output_check((file + "/out.csv").c_str(), err, sizeof err), MSC_ERR_IO);
     EXPECT_GT(std::strlen(err), 0u);
-    RemoveTree(dir);
 }
 
 // ---- text --------------------------------------------------------------------------------------
