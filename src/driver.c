@@ -23,6 +23,7 @@
 typedef struct node_info {
     char name[NAME_LEN];
     int cores;
+    int node_id; /* world rank of the node's first rank: nodes as MPI sees them, not by name */
 } node_info;
 
 /* Copies src into dst[size], truncating, always NUL-terminated. */
@@ -75,22 +76,42 @@ static void fill_provenance(msc_run_record *rec)
     strftime(rec->start_time, sizeof rec->start_time, "%Y-%m-%dT%H:%M:%SZ", &utc);
 }
 
-/* Folds the per-rank node names into distinct hosts, in order of first appearance. */
+/* Finds which ranks share this rank's node (MPI_Comm_split_type, shared memory) and names the node
+ * by the comm rank of its first rank, so two nodes with the same hostname still count as two. */
+static msc_status node_identity(MPI_Comm comm, int rank, node_info *me)
+{
+    MPI_Comm node;
+    int id = rank;
+    if (MPI_Comm_split_type(comm, MPI_COMM_TYPE_SHARED, rank, MPI_INFO_NULL, &node) != MPI_SUCCESS)
+        return MSC_ERR_MPI;
+    const int rc = MPI_Bcast(&id, 1, MPI_INT, 0, node);
+    MPI_Comm_free(&node);
+    me->node_id = id;
+    return rc == MPI_SUCCESS ? MSC_OK : MSC_ERR_MPI;
+}
+
+/* Folds the per-rank node identities into distinct hosts, in order of first appearance. */
 static msc_status fill_hosts(msc_run_record *rec, const node_info *info, int n_ranks)
 {
+    int *ids = (int *)malloc((size_t)n_ranks * sizeof *ids);
     rec->hosts = (msc_host *)calloc((size_t)n_ranks, sizeof *rec->hosts);
-    if (rec->hosts == NULL) return MSC_ERR_NOMEM;
+    if (rec->hosts == NULL || ids == NULL) {
+        free(ids);
+        return MSC_ERR_NOMEM;
+    }
     rec->nodes = 0;
     for (int r = 0; r < n_ranks; r++) {
         int h = 0;
-        while (h < rec->nodes && strcmp(rec->hosts[h].name, info[r].name) != 0) h++;
+        while (h < rec->nodes && ids[h] != info[r].node_id) h++;
         if (h == rec->nodes) {
+            ids[h] = info[r].node_id;
             copy_text(rec->hosts[h].name, sizeof rec->hosts[h].name, info[r].name);
             rec->hosts[h].cores = info[r].cores;
             rec->nodes++;
         }
         rec->hosts[h].ranks++;
     }
+    free(ids);
     rec->oversubscribed_nodes = 0;
     for (int h = 0; h < rec->nodes; h++)
         rec->oversubscribed_nodes += rec->hosts[h].ranks > rec->hosts[h].cores;
@@ -126,6 +147,7 @@ msc_status msc_driver_run(const msc_options *o, MPI_Comm comm, double t_init_s,
     copy_text(me.name, sizeof me.name, pname);
     long cores = sysconf(_SC_NPROCESSORS_ONLN);
     me.cores = cores > 0 ? (int)cores : 1;
+    st = node_identity(comm, rank, &me);
 
     const int64_t n_items = msc_range_count(o->range);
     const int64_t n_serial = (int64_t)(msc_kernel_serial_share(o->kernel, &o->params) * (double)n_items);
@@ -133,7 +155,7 @@ msc_status msc_driver_run(const msc_options *o, MPI_Comm comm, double t_init_s,
     const int64_t n_seg = msc_segments_clip(n_items - n_serial, o->segments_requested);
     const int has_serial = n_serial > 0;
 
-    if (rank == 0) {
+    if (rank == 0 && st == MSC_OK) {
         plan = (msc_assignment *)malloc((size_t)size * sizeof *plan);
         all_parts = (msc_partial *)malloc((size_t)(n_seg + 1) * sizeof *all_parts);
         all_times = (double *)malloc((size_t)n_seg * sizeof *all_times);

@@ -58,6 +58,7 @@ int main(int argc, char **argv)
     st = msc_driver_run(&opt, MPI_COMM_WORLD, t_init_s, &rec, err, sizeof err);
     if (rank == 0) {
         if (rec.kernel != NULL) {
+            const double t_output = msc_now_s();
             if (opt.quiet)
                 msc_report_summary(stdout, &rec);
             else
@@ -77,6 +78,11 @@ int main(int argc, char **argv)
                 fprintf(stderr, "mpiscale: %s: %s\n", failed, io_err);
                 if (st == MSC_OK) st = out;
             }
+            /* The output phase ends after the files are written, so it can only be reported here,
+             * after the record it is not part of. */
+            if (!opt.quiet)
+                printf("Output phase: %.6f s on rank 0 (this report and the --json/--csv files; "
+                       "not in those files)\n", msc_now_s() - t_output);
         }
         if (st == MSC_ERR_VERIFY)
             fprintf(stderr, "mpiscale: verification FAILED: %s\n", err);

@@ -76,8 +76,9 @@ void msc_report_text(FILE *f, const msc_run_record *rec)
     fprintf(f, "\n  MPI: %s\n", rec->mpi_library);
     for (int i = 0; i < rec->nodes; i++)
         if (rec->hosts[i].ranks > rec->hosts[i].cores)
-            fprintf(f, "  warning: node %s runs %d ranks on %d cores (oversubscribed): compute "
-                       "times and speedups are inflated\n",
+            fprintf(f, "  warning: node %s runs %d ranks on %d cores (oversubscribed): ranks wait "
+                       "for a core, so compute times include waiting and an estimated T1 "
+                       "overstates the speedup\n",
                     rec->hosts[i].name, rec->hosts[i].ranks, rec->hosts[i].cores);
     if (rec->idle_ranks > 0)
         fprintf(f, "  note: %d rank%s had no work (%lld segments for %d ranks)\n", rec->idle_ranks,

@@ -116,6 +116,10 @@ TEST_P(DriverKernels, MatchesReferenceAndSerialDigest)
         const int64_t n_seg = rec.segments;
         EXPECT_EQ(rec.idle_ranks, n_seg < world_size() ? world_size() - (int)n_seg : 0);
         EXPECT_GE(rec.nodes, 1);
+        EXPECT_LE(rec.nodes, rec.ranks);
+        int placed = 0;
+        for (int h = 0; h < rec.nodes; h++) placed += rec.hosts[h].ranks;
+        EXPECT_EQ(placed, rec.ranks) << "every rank sits on exactly one node";
         EXPECT_EQ(rec.status, MSC_OK);
     }
     msc_record_free(&rec);
