@@ -174,6 +174,13 @@ void msc_u128_format(uint64_t hi, uint64_t lo, char *buf, size_t len)
     if (len > 0) buf[i < len ? i : len - 1] = '\0';
 }
 
+void msc_verdict_exact(msc_verdict *v, const msc_partial *total, msc_u128 want, const char *method)
+{
+    msc_u128_format((uint64_t)(want >> 64), (uint64_t)want, v->expected, sizeof v->expected);
+    snprintf(v->method, sizeof v->method, "%s", method);
+    v->pass = msc_partial_exact(total) == want;
+}
+
 void msc_result_format(const msc_kernel *k, const msc_partial *total, char *buf, size_t len)
 {
     if (k->result_kind == MSC_RESULT_REAL)

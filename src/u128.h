@@ -23,4 +23,8 @@ static inline void msc_partial_set_exact(msc_partial *p, msc_u128 v)
     p->exact_hi = (uint64_t)(v >> 64);
 }
 
+/* Fills v for a kernel with an exact result: the expected value `want` as decimal, `method`, and
+ * pass when total's exact value equals want. */
+void msc_verdict_exact(msc_verdict *v, const msc_partial *total, msc_u128 want, const char *method);
+
 #endif /* MSC_U128_H */

@@ -149,6 +149,19 @@ const Case cases[] = {
 
 INSTANTIATE_TEST_SUITE_P(AllKernels, DriverKernels, ::testing::ValuesIn(cases));
 
+// Runs the job of `args` with the kernel's run function replaced by `run`: a planted fault.
+msc_status run_faulty(std::vector<std::string> args,
+                      void (*run)(msc_range, int64_t, int64_t, const msc_params *, msc_partial *),
+                      msc_run_record *rec, char *err, size_t len)
+{
+    msc_options o = parse(args);
+    msc_kernel faulty = *o.kernel;
+    faulty.run = run;
+    o.kernel = &faulty;
+    std::memset(rec, 0, sizeof *rec);
+    return msc_driver_run(&o, MPI_COMM_WORLD, 0.0, rec, err, len);
+}
+
 // A kernel that miscounts one element in every segment: the sum is off, and verify must say so
 // on every rank as the same status.
 void off_by_one_run(msc_range whole, int64_t lo, int64_t hi, const msc_params *p, msc_partial *out)
@@ -159,14 +172,11 @@ void off_by_one_run(msc_range whole, int64_t lo, int64_t hi, const msc_params *p
 
 TEST(Driver, WrongResultFailsVerificationOnEveryRank)
 {
-    msc_options o = parse({"--kernel", "sum_squares", "--range", "0:1000", "--segments", "5"});
-    msc_kernel bad = *o.kernel;
-    bad.run = off_by_one_run;
-    o.kernel = &bad;
     msc_run_record rec;
-    std::memset(&rec, 0, sizeof rec);
     char err[512] = "";
-    EXPECT_EQ(msc_driver_run(&o, MPI_COMM_WORLD, 0.0, &rec, err, sizeof err), MSC_ERR_VERIFY);
+    EXPECT_EQ(run_faulty({"--kernel", "sum_squares", "--range", "0:1000", "--segments", "5"},
+                         off_by_one_run, &rec, err, sizeof err),
+              MSC_ERR_VERIFY);
     if (world_rank() == 0) {
         EXPECT_FALSE(rec.verdict.pass);
         EXPECT_EQ(rec.status, MSC_ERR_VERIFY);
@@ -184,14 +194,11 @@ void skipping_run(msc_range whole, int64_t lo, int64_t hi, const msc_params *p, 
 
 TEST(Driver, MissingElementsAreAnInternalErrorOnEveryRank)
 {
-    msc_options o = parse({"--kernel", "do_math", "--range", "0:100", "--segments", "4"});
-    msc_kernel bad = *o.kernel;
-    bad.run = skipping_run;
-    o.kernel = &bad;
     msc_run_record rec;
-    std::memset(&rec, 0, sizeof rec);
     char err[512] = "";
-    EXPECT_EQ(msc_driver_run(&o, MPI_COMM_WORLD, 0.0, &rec, err, sizeof err), MSC_ERR_INTERNAL);
+    EXPECT_EQ(run_faulty({"--kernel", "do_math", "--range", "0:100", "--segments", "4"}, skipping_run,
+                         &rec, err, sizeof err),
+              MSC_ERR_INTERNAL);
     if (world_rank() == 0) {
         EXPECT_NE(std::string(err).find("segment"), std::string::npos) << err;
     }

@@ -76,9 +76,7 @@ msc_status msc_do_math_verify(msc_range r, const msc_params *p, const msc_partia
     (void)err;
     (void)len;
     const msc_u128 want = sum_abs(r.lo + 1 - OFFSET, r.hi + 1 - OFFSET);
-    msc_u128_format((uint64_t)(want >> 64), (uint64_t)want, v->expected, sizeof v->expected);
-    snprintf(v->method, sizeof v->method, "closed form of the sum of |i+1-1000000|, exact");
-    v->pass = msc_partial_exact(total) == want;
+    msc_verdict_exact(v, total, want, "closed form of the sum of |i+1-1000000|, exact");
     return MSC_OK;
 }
 

@@ -86,9 +86,7 @@ static msc_status verify(msc_range r, const msc_params *p, const msc_partial *to
     const int64_t lo = r.lo < 2 ? 2 : r.lo;
     const int64_t want = lo < r.hi ? sieve_count(lo, r.hi) : 0;
     if (want < 0) return msc_fail(MSC_ERR_NOMEM, err, len, "primes: no memory for the sieve");
-    snprintf(v->expected, sizeof v->expected, "%lld", (long long)want);
-    snprintf(v->method, sizeof v->method, "segmented sieve of Eratosthenes, exact");
-    v->pass = total->exact_hi == 0 && total->exact_lo == (uint64_t)want;
+    msc_verdict_exact(v, total, (msc_u128)want, "segmented sieve of Eratosthenes, exact");
     return MSC_OK;
 }
 

@@ -5,6 +5,7 @@
 #include <time.h>
 
 #include "kernels.h"
+#include "../u128.h"
 
 static const msc_param_spec sleep_params[] = {
     {"usec", MSC_PARAM_INT, 1000.0, 0.0, 10000000.0, "microseconds each element waits"},
@@ -32,9 +33,7 @@ static msc_status verify(msc_range r, const msc_params *p, const msc_partial *to
     (void)err;
     (void)len;
     const int64_t want = r.hi - r.lo;
-    snprintf(v->expected, sizeof v->expected, "%lld", (long long)want);
-    snprintf(v->method, sizeof v->method, "one count per element: END-START");
-    v->pass = total->exact_hi == 0 && total->exact_lo == (uint64_t)want;
+    msc_verdict_exact(v, total, (msc_u128)want, "one count per element: END-START");
     return MSC_OK;
 }
 

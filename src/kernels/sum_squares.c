@@ -79,9 +79,7 @@ static msc_status verify(msc_range r, const msc_params *p, const msc_partial *to
     (void)p;
     if (!closed_form(r, &want))
         return msc_fail(MSC_ERR_INTERNAL, err, len, "sum_squares: unchecked range reached verify");
-    msc_u128_format((uint64_t)(want >> 64), (uint64_t)want, v->expected, sizeof v->expected);
-    snprintf(v->method, sizeof v->method, "closed form n*a^2 + a*n(n-1) + (n-1)n(2n-1)/6, exact");
-    v->pass = msc_partial_exact(total) == want;
+    msc_verdict_exact(v, total, want, "closed form n*a^2 + a*n(n-1) + (n-1)n(2n-1)/6, exact");
     return MSC_OK;
 }
 

@@ -6,26 +6,13 @@
 # --help, --list-kernels and --version exit 0 and print once. Runs at 2 ranks through $MSC_MPI_RUN.
 set -uo pipefail
 
-if [ $# -ne 1 ] || [ -z "${MSC_MPI_RUN:-}" ]; then
-  echo "usage: MSC_MPI_RUN=/path/to/mpi_run.sh bash bad_input.sh /path/to/mpiscale" >&2
-  exit 2
-fi
-BIN=$1
+# shellcheck source=tests/cli/lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+cli_start "$@"
 NP=2
 LIMIT=30 # seconds per launch; every case here should be refused before any work
 KERNELS="do_math sum_squares random_fill pi primes sleep amdahl"
 
-tmp=$(mktemp -d) || exit 1
-trap 'rm -rf "$tmp"' EXIT
-passed=0
-failed=0
-
-ok() { echo "ok - $1"; passed=$((passed + 1)); }
-notok() { echo "not ok - $1"; failed=$((failed + 1)); }
-check() { # check DESCRIPTION COMMAND... — passes when COMMAND succeeds
-  local what=$1; shift
-  if "$@"; then ok "$what"; else notok "$what"; fi
-}
 
 # Open MPI adds framed "Primary job terminated normally ... non-zero exit code" / "mpirun detected
 # that one or more processes exited with non-zero status" notices to stderr whenever a rank exits
@@ -296,5 +283,4 @@ info version_short -V
 check "--version prints version 0.1.0" grep -qF "0.1.0" "$tmp/info.version.txt"
 check "-V prints the same as --version" cmp -s "$tmp/info.version.txt" "$tmp/info.version_short.txt"
 
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+cli_finish

@@ -7,15 +7,11 @@
 # the --range syntax ('_', exact scientific forms, K/M suffixes, END alone).
 set -uo pipefail
 
-if [ $# -ne 1 ] || [ -z "${MSC_MPI_RUN:-}" ]; then
-  echo "usage: MSC_MPI_RUN=/path/to/mpi_run.sh bash kernels_exact.sh /path/to/mpiscale" >&2
-  exit 2
-fi
-BIN=$1
+# shellcheck source=tests/cli/lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+cli_start "$@"
 LIMIT=60 # seconds per launch; each run here takes well under one
 
-tmp=$(mktemp -d) || exit 1
-trap 'rm -rf "$tmp"' EXIT
 
 cat >"$tmp/check.py" <<'EOF'
 """Independent references for the mpiscale kernels, and the checks of every run's outputs.

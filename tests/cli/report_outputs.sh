@@ -6,30 +6,11 @@
 # option spellings (-k, --kernel=NAME, --param before --kernel) and segment clipping.
 set -uo pipefail
 
-if [ $# -ne 1 ] || [ -z "${MSC_MPI_RUN:-}" ]; then
-  echo "usage: MSC_MPI_RUN=/path/to/mpi_run.sh bash report_outputs.sh /path/to/mpiscale" >&2
-  exit 2
-fi
-BIN=$1
+# shellcheck source=tests/cli/lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+cli_start "$@"
 LIMIT=60 # seconds per launch
 
-tmp=$(mktemp -d) || exit 1
-trap 'rm -rf "$tmp"' EXIT
-passed=0
-failed=0
-
-ok() { echo "ok - $1"; passed=$((passed + 1)); }
-notok() { echo "not ok - $1"; failed=$((failed + 1)); }
-check() { # check DESCRIPTION COMMAND... — passes when COMMAND succeeds
-  local what=$1; shift
-  if "$@"; then ok "$what"; else notok "$what"; fi
-}
-tally() { # tally OUTPUT — echoes the Python checker's lines and counts its ok / not ok lines
-  [ -n "$1" ] || return 0
-  printf '%s\n' "$1"
-  passed=$((passed + $(grep -c '^ok - ' <<<"$1")))
-  failed=$((failed + $(grep -c '^not ok - ' <<<"$1")))
-}
 # run NAME NP ARGS... — runs mpiscale; stdout in $tmp/NAME.out, stderr in $tmp/NAME.err, exit in rc;
 # checks the exit code is 0.
 run() {
@@ -298,5 +279,4 @@ check "--param usec=0 before --kernel sleep: result 10, params recorded" \
   test "$(jget "$tmp/order.jsonl" 1 '(r["kernel"], r["result"], "usec" in str(r["params"]))')" = \
        "('sleep', '10', True)"
 
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+cli_finish
