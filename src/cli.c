@@ -83,9 +83,13 @@ msc_status msc_cli_parse(int argc, char *const *argv, msc_options *out, char *er
             const char *arg = argv[optind - 1];
             if (strncmp(arg, "--", 2) == 0) {
                 const int n = (int)strcspn(arg, "=");
-                if (optopt != 0)
+                /* optopt names a long option given a value only when it is that option's code;
+                 * otherwise the bad letter came from a later cluster such as -zq. */
+                if (optopt == 0)
+                    return msc_fail(MSC_ERR_USAGE, err, len, "%.*s: unknown option (see --help)", n, arg);
+                if (strncmp(option_name(optopt), arg + 2, (size_t)n - 2) == 0 &&
+                    option_name(optopt)[n - 2] == '\0')
                     return msc_fail(MSC_ERR_USAGE, err, len, "%.*s: takes no value", n, arg);
-                return msc_fail(MSC_ERR_USAGE, err, len, "%.*s: unknown option (see --help)", n, arg);
             }
             return msc_fail(MSC_ERR_USAGE, err, len, "-%c: unknown option (see --help)", optopt);
         }
@@ -134,6 +138,16 @@ msc_status msc_cli_parse(int argc, char *const *argv, msc_options *out, char *er
     return MSC_OK;
 }
 
+/* "name=default (min to max)", integers printed exactly so that the bounds can be typed back. */
+static void param_bounds(const msc_param_spec *s, char *buf, size_t len)
+{
+    if (s->type == MSC_PARAM_INT)
+        snprintf(buf, len, "%s=%lld (%lld to %lld)", s->name, (long long)s->def, (long long)s->min,
+                 (long long)s->max);
+    else
+        snprintf(buf, len, "%s=%g (%g to %g)", s->name, s->def, s->min, s->max);
+}
+
 void msc_cli_help(FILE *f, const char *prog)
 {
     fprintf(f,
@@ -169,9 +183,11 @@ void msc_cli_help(FILE *f, const char *prog)
     for (size_t i = 0; i < msc_kernel_count(); i++) {
         const msc_kernel *k = msc_kernel_at(i);
         fprintf(f, "  %-12s %s\n", k->name, k->summary);
-        for (int j = 0; j < k->n_params; j++)
-            fprintf(f, "  %-12s   --param %s=%g (%g to %g): %s\n", "", k->params[j].name,
-                    k->params[j].def, k->params[j].min, k->params[j].max, k->params[j].help);
+        for (int j = 0; j < k->n_params; j++) {
+            char spec[96];
+            param_bounds(&k->params[j], spec, sizeof spec);
+            fprintf(f, "  %-12s   --param %s: %s\n", "", spec, k->params[j].help);
+        }
     }
     fprintf(f,
 "\n"
@@ -202,8 +218,11 @@ void msc_cli_list_kernels(FILE *f)
         const msc_kernel *k = msc_kernel_at(i);
         fprintf(f, "%-12s  range %-7s  params:", k->name, k->default_range);
         if (k->n_params == 0) fprintf(f, " none");
-        for (int j = 0; j < k->n_params; j++)
-            fprintf(f, " %s=%g", k->params[j].name, k->params[j].def);
+        for (int j = 0; j < k->n_params; j++) {
+            char spec[96];
+            param_bounds(&k->params[j], spec, sizeof spec);
+            fprintf(f, " %s", spec);
+        }
         fprintf(f, "  %s\n", k->summary);
     }
 }

@@ -146,6 +146,7 @@ uint64_t msc_partials_combine(const msc_partial *parts, int64_t n, msc_partial *
 {
     uint64_t h = 0xcbf29ce484222325ull;
     msc_partial acc;
+    double carry = 0.0; /* compensated sum of the real parts: error O(u), not O(n u) */
     memset(&acc, 0, sizeof acc);
     for (int64_t i = 0; i < n; i++) {
         uint64_t real_bits;
@@ -154,7 +155,10 @@ uint64_t msc_partials_combine(const msc_partial *parts, int64_t n, msc_partial *
         h = fnv1a_word(h, parts[i].exact_hi);
         h = fnv1a_word(h, real_bits);
         h = fnv1a_word(h, (uint64_t)parts[i].n_items);
+        const double y = parts[i].real - carry, t = acc.real + y;
+        carry = (t - acc.real) - y;
         msc_partial_add(&acc, &parts[i]);
+        acc.real = t;
     }
     *total = acc;
     return h;

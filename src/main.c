@@ -50,6 +50,12 @@ int main(int argc, char **argv)
             fprintf(stderr, "mpiscale: --json: %s\n", err);
         else if (opt.csv_path != NULL && (st = msc_output_check(opt.csv_path, err, sizeof err)) != MSC_OK)
             fprintf(stderr, "mpiscale: --csv: %s\n", err);
+        else if (opt.json_path != NULL && opt.csv_path != NULL &&
+                 msc_output_same(opt.json_path, opt.csv_path)) {
+            st = MSC_ERR_USAGE;
+            fprintf(stderr, "mpiscale: --csv: '%s': the same file as --json '%s'\n", opt.csv_path,
+                    opt.json_path);
+        }
         code = (int)st;
     }
     MPI_Bcast(&code, 1, MPI_INT, 0, MPI_COMM_WORLD);

@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>
+#include <limits.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -76,9 +77,9 @@ void msc_report_text(FILE *f, const msc_run_record *rec)
     fprintf(f, "\n  MPI: %s\n", rec->mpi_library);
     for (int i = 0; i < rec->nodes; i++)
         if (rec->hosts[i].ranks > rec->hosts[i].cores)
-            fprintf(f, "  warning: node %s runs %d ranks on %d cores (oversubscribed): ranks wait "
-                       "for a core, so compute times include waiting and an estimated T1 "
-                       "overstates the speedup\n",
+            fprintf(f, "  warning: node %s runs %d ranks on %d cores (oversubscribed): ranks take "
+                       "turns on the cores and waiting ranks spin, so every time here includes "
+                       "waiting for a core\n",
                     rec->hosts[i].name, rec->hosts[i].ranks, rec->hosts[i].cores);
     if (rec->idle_ranks > 0)
         fprintf(f, "  note: %d rank%s had no work (%lld segments for %d ranks)\n", rec->idle_ranks,
@@ -112,6 +113,10 @@ void msc_report_text(FILE *f, const msc_run_record *rec)
     print_num(f, a->compute_speedup, 3, "");
     fprintf(f, ")\n  efficiency    ");
     print_num(f, 100.0 * a->efficiency, 1, "%");
+    if (a->t1_source == MSC_T1_ESTIMATED)
+        fprintf(f, "\n  note: T1 is this run's own segment times added up, so the speedup shows "
+                   "balance and overhead, not whether the ranks really ran P times faster than "
+                   "one (shared memory bandwidth, shared cores); --serial-baseline measures T1");
 
     fprintf(f, "\n\nAmdahl's Law:\n  serial fraction f = ");
     print_num(f, a->serial_fraction, 6, "");
@@ -133,8 +138,8 @@ void msc_report_text(FILE *f, const msc_run_record *rec)
     const double declared = msc_kernel_serial_share(rec->kernel, &rec->params);
     if (rec->kernel->serial_param >= 0) {
         const double predicted = msc_amdahl_speedup(declared, rec->ranks);
-        fprintf(f, "  declared serial share F = %.3f: Amdahl predicts %.3f at P = %d; measured "
-                   "speedup ", declared, predicted, rec->ranks);
+        fprintf(f, "  declared serial share F = %.3f: Amdahl predicts %.3f at P = %d; speedup "
+                   "(T1 %s) ", declared, predicted, rec->ranks, t1_label(a->t1_source));
         print_num(f, a->speedup, 3, "");
         fprintf(f, " (");
         print_num(f, 100.0 * (a->speedup / predicted - 1.0), 1, "%");
@@ -339,6 +344,8 @@ msc_status msc_output_check(const char *path, char *err, size_t len)
 {
     struct stat sb;
     if (path == NULL || path[0] == '\0') return msc_fail(MSC_ERR_IO, err, len, "empty file name");
+    /* "dir/" names a directory even when it does not exist yet: dirname() would say "." */
+    if (path[strlen(path) - 1] == '/') return msc_fail(MSC_ERR_IO, err, len, "'%s': names a directory", path);
     if (stat(path, &sb) == 0) {
         if (S_ISDIR(sb.st_mode)) return msc_fail(MSC_ERR_IO, err, len, "'%s': is a directory", path);
         if (access(path, W_OK) != 0)
@@ -356,6 +363,27 @@ msc_status msc_output_check(const char *path, char *err, size_t len)
         st = msc_fail(MSC_ERR_IO, err, len, "'%s': directory '%s' is not writable", path, dir);
     free(copy);
     return st;
+}
+
+/* The directory of path resolved to an absolute name, plus its last component, into buf. */
+static int canonical_name(const char *path, char *buf, size_t len)
+{
+    char *d = strdup(path), *b = strdup(path);
+    char dir[PATH_MAX];
+    int ok = d != NULL && b != NULL && realpath(dirname(d), dir) != NULL;
+    if (ok) snprintf(buf, len, "%s/%s", dir, basename(b));
+    free(d);
+    free(b);
+    return ok;
+}
+
+int msc_output_same(const char *a, const char *b)
+{
+    struct stat sa, sb;
+    char ca[2 * PATH_MAX], cb[2 * PATH_MAX];
+    if (stat(a, &sa) == 0 && stat(b, &sb) == 0) return sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+    if (canonical_name(a, ca, sizeof ca) && canonical_name(b, cb, sizeof cb)) return strcmp(ca, cb) == 0;
+    return strcmp(a, b) == 0;
 }
 
 /* Appends head (if the file is empty and head != NULL) and line, then fsyncs. */

@@ -532,4 +532,16 @@ TEST(Cli, ListKernelsWritesOneLinePerKernel) {
     }
 }
 
+// Integer bounds are printed exactly, so a user can type the largest accepted value back.
+TEST(Cli, HelpAndListPrintIntegerBoundsThatParse) {
+    const std::string expected = "seed=1 (0 to 9007199254740992)";
+    EXPECT_NE(Help().find(expected), std::string::npos);
+    EXPECT_NE(ListKernels().find(expected), std::string::npos);
+    const msc_kernel *k = msc_kernel_find("random_fill");
+    const char *kv[] = {"seed=9007199254740992"};
+    msc_params p;
+    char err[256] = "";
+    EXPECT_EQ(msc_params_parse(k, kv, 1, &p, err, sizeof err), MSC_OK) << err;
+}
+
 }  // namespace

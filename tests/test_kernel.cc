@@ -15,6 +15,8 @@
 #include "mpiscale/kernel.h"
 #include "mpiscale/range.h"
 
+#include <Random123/philox.h>
+
 namespace {
 
 __extension__ typedef unsigned __int128 u128;
@@ -1058,3 +1060,84 @@ TEST(Kernel, ResultFormatRealHasSeventeenSignificantDigits) {
 }
 
 }  // namespace
+
+// The quadrature check must tell the midpoint rule from a wrong one: the left-rectangle rule is
+// off by about h, far outside the bound, while the midpoint total passes.
+TEST(Kernel, PiVerifyRejectsTheLeftRectangleRule) {
+    const msc_kernel *k = Kernel("pi");
+    const msc_params p = Params(k, {});
+    const int64_t n = 1000000;
+    const msc_range r{0, n};
+    const double h = 1.0 / (double)n;
+    double left = 0.0;
+    for (int64_t i = 0; i < n; i++) {
+        const double x = (double)i * h;
+        left += 4.0 / (1.0 + x * x);
+    }
+    msc_partial t;
+    std::memset(&t, 0, sizeof t);
+    t.real = left * h;
+    t.n_items = n;
+    EXPECT_EQ(Verify(k, r, p, t).pass, 0) << "left rule total " << t.real;
+    EXPECT_EQ(Verify(k, r, p, RunSegmented(k, r, 7, p)).pass, 1);
+}
+
+TEST(Kernel, PiRefusesMoreThanTwoTo53Intervals) {
+    const msc_kernel *k = Kernel("pi");
+    const msc_params p = Params(k, {});
+    const int64_t limit = (int64_t)1 << 53;
+    char err[256] = "";
+    EXPECT_EQ(k->check(msc_range{0, limit}, &p, err, sizeof err), MSC_OK) << err;
+    EXPECT_EQ(k->check(msc_range{-1, limit}, &p, err, sizeof err), MSC_ERR_RANGE);
+    EXPECT_NE(std::string(err).find("2^53"), std::string::npos) << err;
+}
+
+// Random123's published known answers for Philox4x32-10 (the kat_vectors file of its
+// distribution): the generator random_fill is built on is the one the literature tested.
+TEST(Kernel, Philox4x32KnownAnswersFromRandom123) {
+    struct Kat {
+        uint32_t ctr[4], key[2], out[4];
+    };
+    const Kat kats[] = {
+        {{0, 0, 0, 0}, {0, 0}, {0x6627e8d5, 0xe169c58d, 0xbc57ac4c, 0x9b00dbd8}},
+        {{0xffffffff, 0xffffffff, 0xffffffff, 0xffffffff},
+         {0xffffffff, 0xffffffff},
+         {0x408f276d, 0x41c83b0e, 0xa20bc7c6, 0x6d5451fd}},
+        {{0x243f6a88, 0x85a308d3, 0x13198a2e, 0x03707344},
+         {0xa4093822, 0x299f31d0},
+         {0xd16cfe09, 0x94fdcceb, 0x5001e420, 0x24126ea1}},
+    };
+    for (const Kat &k : kats) {
+        philox4x32_ctr_t c = {{k.ctr[0], k.ctr[1], k.ctr[2], k.ctr[3]}};
+        philox4x32_key_t key = {{k.key[0], k.key[1]}};
+        const philox4x32_ctr_t r = philox4x32(c, key);
+        for (int j = 0; j < 4; j++) EXPECT_EQ(r.v[j], k.out[j]) << "word " << j;
+    }
+}
+
+// Element 0 with seed 0 is Philox at counter 0 and key 0: its first two words, as one 64-bit
+// number, shifted down to 53 bits. Ties the kernel's use of the stream to the published vector.
+TEST(Kernel, RandomFillElementZeroSeedZeroIsThePublishedPhiloxWord) {
+    const msc_kernel *k = Kernel("random_fill");
+    const msc_params p = Params(k, {"seed=0"});
+    msc_partial t;
+    std::memset(&t, 0, sizeof t);
+    k->run(msc_range{0, 1}, 0, 1, &p, &t);
+    EXPECT_EQ(t.exact_hi, 0u);
+    EXPECT_EQ(t.exact_lo, 0x6627e8d5e169c58dull >> 11);
+}
+
+// Real parts are combined with compensated summation: many tiny partials after a large one are
+// not lost, as they would be when added one by one.
+TEST(Kernel, CombineKeepsTinyRealPartsAfterALargeOne) {
+    std::vector<msc_partial> parts(1001);
+    std::memset(parts.data(), 0, parts.size() * sizeof parts[0]);
+    parts[0].real = 1.0;
+    for (size_t i = 1; i < parts.size(); i++) parts[i].real = 1e-16;
+    msc_partial total;
+    msc_partials_combine(parts.data(), (int64_t)parts.size(), &total);
+    EXPECT_NEAR(total.real, 1.0 + 1000 * 1e-16, 1e-18);
+    double plain = 0.0;
+    for (const msc_partial &x : parts) plain += x.real;
+    EXPECT_EQ(plain, 1.0) << "the naive sum loses them, which is why combine compensates";
+}

@@ -761,4 +761,27 @@ TEST(Report, SummaryIsOneLine) {
     EXPECT_NE(s.find("PASS"), std::string::npos);
 }
 
+// --json and --csv must not name one file, however it is spelled.
+TEST(Report, OutputSameSeesThroughSpellingsAndLinks) {
+    ScratchDir dir;
+    const std::string a = dir / "a.out", b = dir / "b.out";
+    EXPECT_EQ(msc_output_same(a.c_str(), (dir.path() + "/./a.out").c_str()), 1) << "neither exists";
+    EXPECT_EQ(msc_output_same(a.c_str(), b.c_str()), 0);
+    std::ofstream(a) << "x";
+    std::ofstream(b) << "y";
+    EXPECT_EQ(msc_output_same(a.c_str(), b.c_str()), 0);
+    const std::string link = dir / "link.out";
+    ASSERT_EQ(symlink(a.c_str(), link.c_str()), 0);
+    EXPECT_EQ(msc_output_same(link.c_str(), a.c_str()), 1);
+}
+
+TEST(Report, OutputCheckRefusesADirectoryNameBeforeItExists) {
+    ScratchDir dir;
+    char err[256] = "";
+    const std::string p = dir / "notyet/";
+    EXPECT_EQ(msc_output_check(p.c_str(), err, sizeof err), MSC_ERR_IO);
+    EXPECT_NE(std::string(err).find("directory"), std::string::npos) << err;
+    EXPECT_FALSE(Exists(dir / "notyet"));
+}
+
 }  // namespace

@@ -98,8 +98,9 @@ double msc_kernel_serial_share(const msc_kernel *k, const msc_params *p);
  * fixed (segment) order keeps real results independent of how segments were distributed. */
 void msc_partial_add(msc_partial *acc, const msc_partial *b);
 
-/* Combines parts[0..n) in index order into *total and returns a 64-bit digest (FNV-1a) of the
- * sequence of partials: equal inputs give equal digests on any number of ranks. */
+/* Combines parts[0..n) in index order into *total (real parts with compensated summation) and
+ * returns a 64-bit digest (FNV-1a) of the sequence of partials: equal inputs give equal digests
+ * on any number of ranks. */
 uint64_t msc_partials_combine(const msc_partial *parts, int64_t n, msc_partial *total);
 
 /* Formats the result held in `total` for kernel k: exact results as unsigned decimal, real ones

@@ -81,6 +81,10 @@ msc_status msc_report_csv_row(const msc_run_record *rec, char *buf, size_t len);
  * absent in a writable directory. MSC_ERR_IO with the reason otherwise. */
 msc_status msc_output_check(const char *path, char *err, size_t len);
 
+/* 1 when paths a and b name the same file (same inode when both exist; the same directory and
+ * file name otherwise), 0 when not. */
+int msc_output_same(const char *a, const char *b);
+
 /* Appends one JSON line / one CSV row (with the header first when the file is new or empty) with a
  * single write and an fsync. MSC_ERR_IO with the reason on any failure. */
 msc_status msc_report_json_append(const char *path, const msc_run_record *rec, char *err,

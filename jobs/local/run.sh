@@ -12,11 +12,13 @@ set -euo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/setup.sh"
 
 np="${MSC_NP:-$(nproc)}"
-echo "mpiscale run: mpirun -np $np --mca pml ob1 build/mpiscale $*"
+echo "mpiscale run: mpirun -q -np $np --mca pml ob1 build/mpiscale $*"
 # --mca pml ob1 selects Open MPI's plain point-to-point layer directly. Left to itself, Open MPI
 # probes the psm/psm2 (Omni-Path) and InfiniBand transports first; on a machine without that
 # hardware the probe finds nothing and costs time on every launch: on a 2-core Debian 12 VM,
 # `mpirun -np 2 mpiscale --version` took a median of 0.57 s by default and 0.28 s with ob1 (5 runs).
+# -q keeps mpirun's own multi-line notice off stderr when mpiscale exits non-zero, so a bad input
+# shows mpiscale's one error line and nothing else.
 # The binary is named by its full path rather than by cd-ing to the repo, so relative paths in the
 # arguments (--json out.jsonl) stay relative to the directory you ran this from.
-exec mpirun -np "$np" --mca pml ob1 "$MSC_ROOT/build/mpiscale" "$@"
+exec mpirun -q -np "$np" --mca pml ob1 "$MSC_ROOT/build/mpiscale" "$@"

@@ -148,6 +148,10 @@ bad 2 --param "seed" --kernel sleep --range 10 --param seed=3
 bad 2 --frobnicate "" --range 100 --frobnicate
 bad 2 --range "" --range          # missing argument: --range is the last word
 bad 2 stray "" --range 100 stray  # a stray positional argument
+bad 2 -z "" --range 100 --quiet -zq # the bad letter is named, not the long option before it
+bad 2 --quiet "takes no value" --range 100 --quiet=1
+# --json and --csv naming one file, under two spellings: the lines would mix in it.
+bad 2 --csv "same file as --json" --range 100 --json "$tmp/same.out" --csv "$tmp/./same.out"
 
 # --- kernel limits, checked before any work -----------------------------------------------------
 # sum_squares: sum of i^2 over [0, 9e18) is about 2.4e56, far beyond 2^128.
@@ -170,12 +174,15 @@ bad 2 --range "9007199300000000:9007199300001000" \
 # primes: END is limited to 2^42 = 4398046511104.
 bad 2 --range "4398046511104:4398046511105" --kernel primes --range 4398046511104:4398046511105
 bad 2 --range "0:1e18" --kernel primes --range 0:1e18
+# pi: at most 2^53 intervals, so that every midpoint index is exact in a double.
+bad 2 --range "0:9007199254740993" --kernel pi --range 0:9007199254740993
 
 # --- output files that cannot be written: exit 3, checked before the run ------------------------
 mkdir "$tmp/adir"
 launch io_json "$NP" --range 1000 --json /nonexistent-dir/x.jsonl
 launch io_csv "$NP" --range 1000 --csv /nonexistent-dir/x.csv
 launch io_dir "$NP" --range 1000 --json "$tmp/adir" # a directory, not a file
+launch io_slash "$NP" --range 1000 --json "$tmp/notyet/" # a directory name, refused before the run
 # A good --json with a bad --csv: neither file may appear (outputs are all or nothing).
 launch io_mixed "$NP" --range 1000 --json "$tmp/good.jsonl" --csv /nonexistent-dir/x.csv
 # A write that fails after the run (/dev/full: ENOSPC) is an I/O error too, reported the same way;
@@ -225,6 +232,8 @@ io_bad io_json --json /nonexistent-dir/x.jsonl
 io_bad io_csv --csv /nonexistent-dir/x.csv
 io_bad io_dir --json "$tmp/adir"
 check "--json into a directory left it empty" test -z "$(ls -A "$tmp/adir")"
+io_bad io_slash --json "$tmp/notyet/"
+check "--json DIR/: nothing created" test ! -e "$tmp/notyet"
 io_bad io_mixed --csv /nonexistent-dir/x.csv
 check "--json OK + --csv bad: no JSON file written" test ! -e "$tmp/good.jsonl"
 if [ -c /dev/full ]; then
