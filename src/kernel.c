@@ -164,6 +164,32 @@ uint64_t msc_partials_combine(const msc_partial *parts, int64_t n, msc_partial *
     return h;
 }
 
+int64_t msc_spot_check(const msc_kernel *k, msc_range whole, msc_range par, int64_t n_seg,
+                       const msc_partial *parts, const msc_params *p, int64_t budget,
+                       int64_t *bad)
+{
+    int64_t checked = 0;
+    *bad = -1;
+    if (k->reference_run == NULL || n_seg < 1) return 0;
+    const int64_t per_segment = msc_range_count(par) / n_seg + 1;
+    int64_t want = budget / per_segment;
+    if (want < 2) want = 2; /* the first and last segments are checked whatever the budget */
+    if (want > n_seg) want = n_seg;
+    for (int64_t j = 0; j < want && *bad < 0; j++) {
+        /* evenly spread, j = 0 -> first segment, j = want-1 -> last */
+        const int64_t s = want == 1 ? 0 : j * (n_seg - 1) / (want - 1); /* n_seg <= 2^24 */
+        const msc_range seg = msc_segment(par, n_seg, s);
+        msc_partial ref;
+        memset(&ref, 0, sizeof ref);
+        k->reference_run(whole, seg.lo, seg.hi, p, &ref);
+        checked++;
+        if (ref.exact_lo != parts[s].exact_lo || ref.exact_hi != parts[s].exact_hi ||
+            memcmp(&ref.real, &parts[s].real, sizeof ref.real) != 0 || ref.n_items != parts[s].n_items)
+            *bad = s;
+    }
+    return checked;
+}
+
 void msc_u128_format(uint64_t hi, uint64_t lo, char *buf, size_t len)
 {
     char tmp[48];

@@ -205,6 +205,31 @@ TEST(Driver, MissingElementsAreAnInternalErrorOnEveryRank)
     msc_record_free(&rec);
 }
 
+// Above the size where random_fill's total is checked exactly, only its mean is tested; a wrong
+// first segment must still be caught, by the spot check of segments against the independent path.
+void first_segment_wrong_run(msc_range whole, int64_t lo, int64_t hi, const msc_params *p,
+                             msc_partial *out)
+{
+    msc_kernel_find("random_fill")->run(whole, lo, hi, p, out);
+    if (lo == whole.lo) out->exact_lo += 1;
+}
+
+TEST(Driver, SpotCheckCatchesAWrongSegmentThatTheStatisticsMiss)
+{
+    msc_run_record rec;
+    char err[512] = "";
+    EXPECT_EQ(run_faulty({"--kernel", "random_fill", "--range", "0:5M", "--segments", "64"},
+                         first_segment_wrong_run, &rec, err, sizeof err),
+              MSC_ERR_VERIFY);
+    if (world_rank() == 0) {
+        EXPECT_NE(std::string(rec.verdict.method).find("statistical"), std::string::npos)
+            << rec.verdict.method;
+        EXPECT_NE(std::string(rec.verdict.method).find("segment 0 differs"), std::string::npos)
+            << rec.verdict.method;
+    }
+    msc_record_free(&rec);
+}
+
 TEST(Driver, SerialBaselineGivesMeasuredT1AndSameDigest)
 {
     const msc_options o = parse({"--kernel", "amdahl", "--range", "0:200000", "--serial-baseline"});

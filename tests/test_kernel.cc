@@ -1141,3 +1141,55 @@ TEST(Kernel, CombineKeepsTinyRealPartsAfterALargeOne) {
     for (const msc_partial &x : parts) plain += x.real;
     EXPECT_EQ(plain, 1.0) << "the naive sum loses them, which is why combine compensates";
 }
+
+namespace {
+std::vector<msc_partial> SegmentParts(const msc_kernel *k, msc_range r, int64_t n_seg,
+                                      const msc_params &p) {
+    std::vector<msc_partial> parts((size_t)n_seg);
+    for (int64_t s = 0; s < n_seg; s++) {
+        const msc_range seg = msc_segment(r, n_seg, s);
+        std::memset(&parts[(size_t)s], 0, sizeof parts[0]);
+        k->run(r, seg.lo, seg.hi, &p, &parts[(size_t)s]);
+    }
+    return parts;
+}
+}  // namespace
+
+TEST(Kernel, SpotCheckPassesHonestSegmentsAndNamesATamperedOne) {
+    const msc_kernel *k = Kernel("random_fill");
+    const msc_params p = Params(k, {"seed=5"});
+    const msc_range r{-100, 100000};
+    std::vector<msc_partial> parts = SegmentParts(k, r, 50, p);
+    int64_t bad = 0;
+    EXPECT_EQ(msc_spot_check(k, r, r, 50, parts.data(), &p, 1 << 22, &bad), 50);
+    EXPECT_EQ(bad, -1);
+    parts[49].exact_lo ^= 1; // the last segment is always among those checked
+    EXPECT_GE(msc_spot_check(k, r, r, 50, parts.data(), &p, 10, &bad), 2);
+    EXPECT_EQ(bad, 49);
+}
+
+TEST(Kernel, SpotCheckStaysWithinItsBudgetButAlwaysTakesFirstAndLast) {
+    const msc_kernel *k = Kernel("random_fill");
+    const msc_params p = Params(k, {});
+    const msc_range r{0, 100000};
+    std::vector<msc_partial> parts = SegmentParts(k, r, 100, p);
+    int64_t bad = 0;
+    EXPECT_EQ(msc_spot_check(k, r, r, 100, parts.data(), &p, 10000, &bad), 9); // 1001 per segment
+    EXPECT_EQ(msc_spot_check(k, r, r, 100, parts.data(), &p, 1, &bad), 2);
+    parts[0].n_items += 1;
+    msc_spot_check(k, r, r, 100, parts.data(), &p, 1, &bad);
+    EXPECT_EQ(bad, 0);
+}
+
+TEST(Kernel, SpotCheckIsNothingForKernelsCheckedExactly) {
+    for (const char *name : {"do_math", "sum_squares", "pi", "primes", "sleep", "amdahl"}) {
+        const msc_kernel *k = Kernel(name);
+        EXPECT_EQ(k->reference_run, nullptr) << name;
+        const msc_params p = std::string(name) == "sleep" ? Params(k, {"usec=0"}) : Params(k, {});
+        const msc_range r{0, 100};
+        std::vector<msc_partial> parts = SegmentParts(k, r, 4, p);
+        int64_t bad = 0;
+        EXPECT_EQ(msc_spot_check(k, r, r, 4, parts.data(), &p, 1 << 22, &bad), 0) << name;
+        EXPECT_EQ(bad, -1);
+    }
+}

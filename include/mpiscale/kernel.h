@@ -51,7 +51,7 @@ typedef struct msc_params {
 typedef struct msc_verdict {
     int pass;           /* 1 when the result agrees with the reference */
     char expected[64];  /* the reference value as text */
-    char method[160];   /* how it was checked, e.g. "closed form" or "|err| <= 3.3e-10 bound" */
+    char method[256];   /* how it was checked, e.g. "closed form" or "|err| <= 3.3e-10 bound" */
 } msc_verdict;
 
 typedef struct msc_kernel {
@@ -71,6 +71,11 @@ typedef struct msc_kernel {
     /* Checks `total` (the combination of the whole range) against an independent reference. */
     msc_status (*verify)(msc_range r, const msc_params *p, const msc_partial *total,
                          msc_verdict *v, char *err, size_t len);
+    /* Optional (NULL when verify() checks every total exactly): computes one segment by a path
+     * independent of run(), so that sampled segments can be checked exactly when the total can
+     * only be checked statistically. */
+    void (*reference_run)(msc_range whole, int64_t lo, int64_t hi, const msc_params *p,
+                          msc_partial *out);
 } msc_kernel;
 
 /* Number of registered kernels, and kernel i (0 <= i < count) in registry order. */
@@ -102,6 +107,14 @@ void msc_partial_add(msc_partial *acc, const msc_partial *b);
  * returns a 64-bit digest (FNV-1a) of the sequence of partials: equal inputs give equal digests
  * on any number of ranks. */
 uint64_t msc_partials_combine(const msc_partial *parts, int64_t n, msc_partial *total);
+
+/* Spot check: recomputes with k->reference_run up to `budget` elements' worth of the n_seg
+ * segments of `par` (segments spread evenly, the first and last always among them) and compares
+ * each with parts[s] exactly. Returns the number of segments checked (0 when k has no
+ * reference_run) and sets *bad to the first segment that differs, or -1. */
+int64_t msc_spot_check(const msc_kernel *k, msc_range whole, msc_range par, int64_t n_seg,
+                       const msc_partial *parts, const msc_params *p, int64_t budget,
+                       int64_t *bad);
 
 /* Formats the result held in `total` for kernel k: exact results as unsigned decimal, real ones
  * with 17 significant digits. */

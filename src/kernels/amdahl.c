@@ -20,4 +20,5 @@ const msc_kernel msc_kernel_amdahl = {
     msc_do_math_check,
     msc_do_math_run,
     msc_do_math_verify,
+    NULL,
 };

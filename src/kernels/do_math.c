@@ -92,4 +92,5 @@ const msc_kernel msc_kernel_do_math = {
     msc_do_math_check,
     msc_do_math_run,
     msc_do_math_verify,
+    NULL,
 };

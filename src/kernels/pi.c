@@ -72,4 +72,5 @@ const msc_kernel msc_kernel_pi = {
     check,
     run,
     verify,
+    NULL,
 };

@@ -102,4 +102,5 @@ const msc_kernel msc_kernel_primes = {
     check,
     run,
     verify,
+    NULL,
 };

@@ -49,4 +49,5 @@ const msc_kernel msc_kernel_sleep = {
     NULL,
     run,
     verify,
+    NULL,
 };

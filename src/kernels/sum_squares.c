@@ -95,4 +95,5 @@ const msc_kernel msc_kernel_sum_squares = {
     check,
     run,
     verify,
+    NULL,
 };
