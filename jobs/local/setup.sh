@@ -16,8 +16,11 @@
 MSC_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd -P)"
 export MSC_ROOT
 
-MSC_SETUP_PACKAGES="build-essential cmake openmpi-bin libopenmpi-dev libgtest-dev libjansson-dev
-librandom123-dev python3"
+# openssh-client: Open MPI 4.1's mpirun refuses to start without an ssh (or rsh) on PATH, even for
+# ranks on this machine only ("FORCE-TERMINATE AT Not found:-13 ... plm_rsh_component.c"), and
+# openmpi-bin does not pull it in. python3: the command-line tests' exact references.
+MSC_SETUP_PACKAGES="build-essential cmake openmpi-bin openssh-client libopenmpi-dev libgtest-dev
+libjansson-dev librandom123-dev python3"
 
 msc_setup_say() { echo "mpiscale setup: $*"; }
 
