@@ -209,6 +209,7 @@ void msc_verdict_exact(msc_verdict *v, const msc_partial *total, msc_u128 want, 
     msc_u128_format((uint64_t)(want >> 64), (uint64_t)want, v->expected, sizeof v->expected);
     snprintf(v->method, sizeof v->method, "%s", method);
     v->pass = msc_partial_exact(total) == want;
+    v->exact = 1;
 }
 
 void msc_result_format(const msc_kernel *k, const msc_partial *total, char *buf, size_t len)

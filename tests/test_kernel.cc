@@ -1193,3 +1193,17 @@ TEST(Kernel, SpotCheckIsNothingForKernelsCheckedExactly) {
         EXPECT_EQ(bad, -1);
     }
 }
+
+// Whether verify checked the whole total exactly decides whether the driver spot-checks segments.
+TEST(Kernel, VerdictSaysWhenTheTotalWasCheckedExactly) {
+    const msc_kernel *k = Kernel("random_fill");
+    const msc_params p = Params(k, {});
+    const msc_range small{0, 1000}, large{0, 5000000};
+    EXPECT_EQ(Verify(k, small, p, RunSegmented(k, small, 4, p)).exact, 1);
+    EXPECT_EQ(Verify(k, large, p, RunSegmented(k, large, 4, p)).exact, 0);
+    const msc_kernel *d = Kernel("do_math");
+    const msc_params pd = Params(d, {});
+    EXPECT_EQ(Verify(d, small, pd, RunSegmented(d, small, 4, pd)).exact, 1);
+    const msc_kernel *pi = Kernel("pi");
+    EXPECT_EQ(Verify(pi, small, pd, RunSegmented(pi, small, 4, pd)).exact, 0);
+}

@@ -50,6 +50,7 @@ typedef struct msc_params {
 /* What verification found. */
 typedef struct msc_verdict {
     int pass;           /* 1 when the result agrees with the reference */
+    int exact;          /* 1 when the whole total was checked exactly (no sampling is needed) */
     char expected[64];  /* the reference value as text */
     char method[256];   /* how it was checked, e.g. "closed form" or "|err| <= 3.3e-10 bound" */
 } msc_verdict;
