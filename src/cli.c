@@ -9,7 +9,7 @@
 
 #define MAX_PARAMS_GIVEN 32
 
-enum { OPT_SCHEDULE = 1000, OPT_BASELINE, OPT_JSON, OPT_CSV };
+enum { OPT_SCHEDULE = 1000, OPT_BASELINE, OPT_JSON, OPT_CSV, OPT_SLOW_RANK };
 
 static const struct option long_options[] = {
     {"kernel", required_argument, NULL, 'k'},
@@ -18,6 +18,7 @@ static const struct option long_options[] = {
     {"schedule", required_argument, NULL, OPT_SCHEDULE},
     {"param", required_argument, NULL, 'p'},
     {"serial-baseline", no_argument, NULL, OPT_BASELINE},
+    {"slow-rank", required_argument, NULL, OPT_SLOW_RANK},
     {"json", required_argument, NULL, OPT_JSON},
     {"csv", required_argument, NULL, OPT_CSV},
     {"quiet", no_argument, NULL, 'q'},
@@ -39,6 +40,7 @@ msc_status msc_cli_parse(int argc, char *const *argv, msc_options *out, char *er
 {
     msc_options o;
     const char *range_text = NULL, *segments_text = NULL, *kernel_name = "do_math";
+    const char *slow_text = NULL;
     const char *params_given[MAX_PARAMS_GIVEN];
     int n_params_given = 0;
     char why[256];
@@ -46,7 +48,10 @@ msc_status msc_cli_parse(int argc, char *const *argv, msc_options *out, char *er
 
     memset(&o, 0, sizeof o);
     o.action = MSC_ACTION_RUN;
-    o.schedule = MSC_SCHED_BLOCK;
+    o.schedule.kind = MSC_SCHED_BLOCK;
+    o.schedule.chunk = 0;
+    o.slow_rank = -1;
+    o.slow_factor = 1;
     o.segments_requested = MSC_DEFAULT_SEGMENTS;
 
     optind = 0; /* glibc: a full re-initialisation, so parsing can be repeated */
@@ -68,6 +73,7 @@ msc_status msc_cli_parse(int argc, char *const *argv, msc_options *out, char *er
                 return msc_fail(st, err, len, "--schedule: '%s': %s", optarg, why);
             break;
         case OPT_BASELINE: o.serial_baseline = 1; break;
+        case OPT_SLOW_RANK: slow_text = optarg; break;
         case OPT_JSON: o.json_path = optarg; break;
         case OPT_CSV: o.csv_path = optarg; break;
         case 'q': o.quiet = 1; break;
@@ -128,6 +134,25 @@ msc_status msc_cli_parse(int argc, char *const *argv, msc_options *out, char *er
     }
     o.segments = msc_segments_clip(msc_range_count(o.range), o.segments_requested);
 
+    if (slow_text != NULL) {
+        /* RANK:FACTOR; whether RANK exists is known only under mpirun (the driver checks). */
+        const char *colon = strchr(slow_text, ':');
+        char head[32];
+        int64_t r = -1, f = 0;
+        if (colon == NULL || (size_t)(colon - slow_text) >= sizeof head)
+            return msc_fail(MSC_ERR_USAGE, err, len, "--slow-rank: '%s': expected RANK:FACTOR", slow_text);
+        memcpy(head, slow_text, (size_t)(colon - slow_text));
+        head[colon - slow_text] = '\0';
+        if (msc_parse_i64(head, &r, why, sizeof why) != MSC_OK || r < 0 || r > 1000000)
+            return msc_fail(MSC_ERR_USAGE, err, len, "--slow-rank: '%s': RANK must be an integer from 0 to 1000000",
+                            slow_text);
+        if (msc_parse_i64(colon + 1, &f, why, sizeof why) != MSC_OK || f < 1 || f > 100)
+            return msc_fail(MSC_ERR_USAGE, err, len, "--slow-rank: '%s': FACTOR must be an integer from 1 to 100",
+                            slow_text);
+        o.slow_rank = (int)r;
+        o.slow_factor = (int)f;
+    }
+
     if (o.json_path != NULL && o.json_path[0] == '\0')
         return msc_fail(MSC_ERR_USAGE, err, len, "--json: '': empty file name");
     if (o.csv_path != NULL && o.csv_path[0] == '\0')
@@ -166,11 +191,24 @@ void msc_cli_help(FILE *f, const char *prog)
 "  -s, --segments S        cut the range into S segments (default %d, clipped to the element\n"
 "                          count, at most %lld). Boundaries depend only on the range and S, never\n"
 "                          on P: keep S fixed across a scaling study and digests stay equal.\n"
-"      --schedule NAME     how segments are dealt to ranks: block (default; rank r gets one\n"
-"                          contiguous run, the remainder going to the lowest ranks)\n"
+"      --schedule NAME     how segments are dealt to ranks (P ranks; K, MIN in segments):\n"
+"                            block           default: rank r gets one contiguous run\n"
+"                            cyclic          segment s to rank s mod P\n"
+"                            block-cyclic:K  runs of K dealt round-robin (default K = S/16P)\n"
+"                            dynamic:K       ranks claim K segments at a time from an MPI atomic\n"
+"                                            counter until none are left (default K = S/64P)\n"
+"                            guided:MIN      claimed like dynamic; each claim takes\n"
+"                                            max(MIN, remaining/2P) (default MIN = 1)\n"
+"                            weighted        every rank times a short probe of the kernel, then\n"
+"                                            gets one contiguous run sized to its speed\n"
+"                          Defaults are at least 1. Use dynamic or guided when segment costs vary\n"
+"                          (primes), weighted for nodes of different speeds; the report measures\n"
+"                          the imbalance and says when another schedule would likely do better.\n"
 "  -p, --param KEY=VALUE   kernel parameter (repeatable; validated per kernel)\n"
 "      --serial-baseline   rank 0 first runs the whole range alone, timed, and that time is T1;\n"
 "                          without it T1 is estimated from the segment times plus serial phases\n"
+"      --slow-rank R:F     rank R runs every kernel call F times (keeping one result): emulates a\n"
+"                          node F times slower, to try schedules on uneven hardware\n"
 "      --json FILE         append one JSON object for this run (JSON Lines, schema %d)\n"
 "      --csv FILE          append one CSV row (a header is written to a new file)\n"
 "  -q, --quiet             print a one-line summary instead of the full report\n"
@@ -191,7 +229,7 @@ void msc_cli_help(FILE *f, const char *prog)
     }
     fprintf(f,
 "\n"
-"Timings: phases init, setup, baseline, serial, scatter, compute, gather, combine, verify, each\n"
+"Timings: phases init, setup, baseline, serial, calibrate, scatter, compute, gather, combine, verify, each\n"
 "as min/mean/max over ranks with the slowest rank. Job time = setup through combine on rank 0\n"
 "(MPI_Init, verification and output excluded); speedup = T1 / job time; load imbalance =\n"
 "max/mean compute - 1; Karp-Flatt e = (1/S - 1/P) / (1 - 1/P).\n"

@@ -41,16 +41,21 @@ static void copy_text(char *dst, size_t size, const char *src)
  * between tests instead of spinning in MPI_Barrier, which took CPU from rank 0 on the same node
  * and slowed the very phase being timed (a 2-rank do_math baseline ran ~2% slower, enough for a
  * "superlinear" speedup of 2.03). Costs at most one poll interval, for phases of seconds. */
+static void idle_wait(MPI_Request *req)
+{
+    int done = 0;
+    const struct timespec poll = {0, 200 * 1000}; /* 0.2 ms */
+    while (MPI_Test(req, &done, MPI_STATUS_IGNORE) == MPI_SUCCESS && !done) nanosleep(&poll, NULL);
+}
+
 static void idle_barrier(MPI_Comm comm)
 {
     MPI_Request req;
-    int done = 0;
-    const struct timespec poll = {0, 200 * 1000}; /* 0.2 ms */
     if (MPI_Ibarrier(comm, &req) != MPI_SUCCESS) {
         MPI_Barrier(comm);
         return;
     }
-    while (MPI_Test(&req, &done, MPI_STATUS_IGNORE) == MPI_SUCCESS && !done) nanosleep(&poll, NULL);
+    idle_wait(&req);
 }
 
 /* Agrees on the worst local status across comm; every rank gets the same answer. */
@@ -61,18 +66,92 @@ static msc_status agree(msc_status local, MPI_Comm comm)
     return (msc_status)out;
 }
 
-/* Runs kernel k over every segment of `par` in order into parts[0..n_seg), timing each segment
- * into times (if not NULL). */
-static void run_segments(const msc_options *o, msc_range par, int64_t n_seg, int64_t first,
-                         int64_t count, msc_partial *parts, double *times)
+/* Runs the kernel over [lo, hi) into *out; the --slow-rank rank runs it slow_factor times, really
+ * doing the work each time, and keeps the last result (the kernels are pure: all are equal). */
+static void run_kernel(const msc_options *o, int slow, int64_t lo, int64_t hi, msc_partial *out)
+{
+    for (int rep = 0; rep < slow; rep++) {
+        memset(out, 0, sizeof *out);
+        o->kernel->run(o->range, lo, hi, &o->params, out);
+    }
+}
+
+/* Runs the kernel over segments [first, first + count) of `par` in order into parts[0..count),
+ * timing each segment into times (if not NULL). */
+static void run_segments(const msc_options *o, int slow, msc_range par, int64_t n_seg,
+                         int64_t first, int64_t count, msc_partial *parts, double *times)
 {
     for (int64_t j = 0; j < count; j++) {
         const msc_range seg = msc_segment(par, n_seg, first + j);
         const double t0 = msc_now_s();
-        memset(&parts[j], 0, sizeof parts[j]);
-        o->kernel->run(o->range, seg.lo, seg.hi, &o->params, &parts[j]);
+        run_kernel(o, slow, seg.lo, seg.hi, &parts[j]);
         if (times != NULL) times[j] = msc_now_s() - t0;
     }
+}
+
+/* What one rank computed: runs of consecutive segments, their partials and times back to back in
+ * run order, and its scheduling costs. */
+typedef struct rank_work {
+    msc_assignment *runs;
+    int64_t n_runs, cap_runs;
+    msc_partial *parts;
+    double *times;
+    int64_t n_segs, cap_segs;
+    double stats[5]; /* STAT_* below, gathered to rank 0 */
+} rank_work;
+
+enum { STAT_CLAIMS, STAT_CLAIMS_S, STAT_CLAIM_MAX_S, STAT_SPEED, STAT_COUNT };
+
+static void work_free(rank_work *w)
+{
+    free(w->runs);
+    free(w->parts);
+    free(w->times);
+    memset(w, 0, sizeof *w);
+}
+
+/* Makes room for one more run of `count` segments. MSC_ERR_NOMEM when out of memory. */
+static msc_status work_reserve(rank_work *w, int64_t count)
+{
+    if (w->n_runs + 1 > w->cap_runs) {
+        const int64_t cap = w->cap_runs > 0 ? 2 * w->cap_runs : 16;
+        msc_assignment *r = (msc_assignment *)realloc(w->runs, (size_t)cap * sizeof *r);
+        if (r == NULL) return MSC_ERR_NOMEM;
+        w->runs = r;
+        w->cap_runs = cap;
+    }
+    if (w->n_segs + count > w->cap_segs) {
+        int64_t cap = w->cap_segs > 0 ? 2 * w->cap_segs : 64;
+        if (cap < w->n_segs + count) cap = w->n_segs + count;
+        msc_partial *p = (msc_partial *)realloc(w->parts, (size_t)cap * sizeof *p);
+        if (p != NULL) w->parts = p;
+        double *t = (double *)realloc(w->times, (size_t)cap * sizeof *t);
+        if (t != NULL) w->times = t;
+        if (p == NULL || t == NULL) return MSC_ERR_NOMEM;
+        w->cap_segs = cap;
+    }
+    return MSC_OK;
+}
+
+/* Computes one chunk and records it as a run. */
+static msc_status work_chunk(rank_work *w, const msc_options *o, int slow, msc_range par,
+                             int64_t n_seg, msc_assignment a, int poll, MPI_Comm comm)
+{
+    if (work_reserve(w, a.count) != MSC_OK) return MSC_ERR_NOMEM;
+    for (int64_t j = 0; j < a.count; j++) {
+        run_segments(o, slow, par, n_seg, a.first + j, 1, w->parts + w->n_segs + j,
+                     w->times + w->n_segs + j);
+        /* The counter's host lets MPI progress between segments: where the window has no
+         * hardware or shared-memory atomics (osc pt2pt, e.g. TCP between nodes), other ranks'
+         * claims complete only when the host enters MPI. */
+        if (poll) {
+            int flag = 0;
+            MPI_Iprobe(MPI_ANY_SOURCE, MPI_ANY_TAG, comm, &flag, MPI_STATUS_IGNORE);
+        }
+    }
+    w->runs[w->n_runs++] = a;
+    w->n_segs += a.count;
+    return MSC_OK;
 }
 
 static void fill_provenance(msc_run_record *rec)
@@ -137,26 +216,258 @@ static msc_status fill_hosts(msc_run_record *rec, const node_info *info, int n_r
     return MSC_OK;
 }
 
+/* --schedule weighted: every rank times the same probe, [par.lo, par.lo + n), three times, all at
+ * once (so that ranks sharing a node also share its memory bandwidth, as they will in compute),
+ * and speeds[r] gets rank r's elements per second from its fastest repetition. Rank 0 sizes the
+ * probe first, doubling n until one run takes PROBE_S. */
+#define PROBE_S 0.005
+static msc_status calibrate(const msc_options *o, int slow, msc_range par, int rank,
+                            MPI_Comm comm, double *speeds)
+{
+    const int64_t avail = msc_range_count(par);
+    int64_t n = 0;
+    msc_partial tmp;
+    MPI_Request req;
+    if (rank == 0 && avail > 0) {
+        for (n = 1;; n = 2 * n < avail ? 2 * n : avail) {
+            const double t0 = msc_now_s();
+            run_kernel(o, slow, par.lo, par.lo + n, &tmp);
+            if (msc_now_s() - t0 >= PROBE_S || n == avail) break;
+        }
+    }
+    if (MPI_Ibcast(&n, 1, MPI_INT64_T, 0, comm, &req) != MPI_SUCCESS) return MSC_ERR_MPI;
+    idle_wait(&req);
+    if (MPI_Barrier(comm) != MPI_SUCCESS) return MSC_ERR_MPI;
+    double best = 0.0;
+    for (int rep = 0; rep < 3 && n > 0; rep++) {
+        const double t0 = msc_now_s();
+        run_kernel(o, slow, par.lo, par.lo + n, &tmp);
+        const double dt = msc_now_s() - t0;
+        if (rep == 0 || dt < best) best = dt;
+    }
+    double speed = n > 0 && best > 0.0 ? (double)n / best : 0.0;
+    if (MPI_Allgather(&speed, 1, MPI_DOUBLE, speeds, 1, MPI_DOUBLE, comm) != MPI_SUCCESS)
+        return MSC_ERR_MPI;
+    return MSC_OK;
+}
+
+/* Dynamic kinds: a chunk counter in an MPI window on rank 0, claimed with MPI_Fetch_and_op. On
+ * one node Open MPI serves it from shared memory (osc sm: ~0.3-2 us a claim measured here, and
+ * rank 0's CPU is not involved), which is why it beats a rank-0 queue, whose answers wait until
+ * rank 0 finishes the segment it is computing. */
+typedef struct counter {
+    MPI_Win win;
+    int64_t *base;
+    int open;
+} counter;
+
+static msc_status counter_open(counter *c, int rank, MPI_Comm comm)
+{
+    memset(c, 0, sizeof *c);
+    if (MPI_Win_allocate(rank == 0 ? (MPI_Aint)sizeof(int64_t) : 0, (int)sizeof(int64_t),
+                         MPI_INFO_NULL, comm, &c->base, &c->win) != MPI_SUCCESS)
+        return MSC_ERR_MPI;
+    c->open = 1;
+    if (MPI_Win_lock_all(MPI_MODE_NOCHECK, c->win) != MPI_SUCCESS) return MSC_ERR_MPI;
+    if (rank == 0) *c->base = 0;
+    /* the store above is made visible to the other ranks' atomics before any of them claims */
+    if (MPI_Win_sync(c->win) != MPI_SUCCESS || MPI_Barrier(comm) != MPI_SUCCESS) return MSC_ERR_MPI;
+    return MSC_OK;
+}
+
+/* Claims the next chunk index (may be past the last chunk: then there is no work left). */
+static msc_status counter_claim(counter *c, int64_t *index, double *stats)
+{
+    const int64_t one = 1;
+    const double t0 = msc_now_s();
+    if (MPI_Fetch_and_op(&one, index, MPI_INT64_T, 0, 0, MPI_SUM, c->win) != MPI_SUCCESS ||
+        MPI_Win_flush(0, c->win) != MPI_SUCCESS)
+        return MSC_ERR_MPI;
+    const double dt = msc_now_s() - t0;
+    stats[STAT_CLAIMS] += 1.0;
+    stats[STAT_CLAIMS_S] += dt;
+    if (dt > stats[STAT_CLAIM_MAX_S]) stats[STAT_CLAIM_MAX_S] = dt;
+    return MSC_OK;
+}
+
+static void counter_close(counter *c)
+{
+    if (!c->open) return;
+    MPI_Win_unlock_all(c->win);
+    MPI_Win_free(&c->win);
+    c->open = 0;
+}
+
+/* Rank 0: receives every rank's runs, partials and times and puts each partial at its segment
+ * index in all_parts[0..n_seg) (times likewise), checking that every segment was computed exactly
+ * once. Other ranks only send. Collective. */
+static msc_status gather_work(const rank_work *w, int rank, int size, int64_t n_seg,
+                              msc_partial *all_parts, double *all_times, int *seg_rank,
+                              MPI_Comm comm, char *err, size_t len)
+{
+    int64_t mine[2] = {w->n_runs, w->n_segs}, *counts64 = NULL;
+    int *cnt = NULL, *dsp = NULL;
+    msc_assignment *runs = NULL;
+    msc_partial *stage_p = NULL;
+    double *stage_t = NULL;
+    unsigned char *seen = NULL;
+    msc_status st = MSC_OK;
+    int64_t total_runs = 0, total_segs = 0, in_order = 1;
+
+    if (rank == 0) {
+        counts64 = (int64_t *)malloc((size_t)size * 2 * sizeof *counts64);
+        cnt = (int *)malloc((size_t)size * sizeof *cnt);
+        dsp = (int *)malloc((size_t)size * sizeof *dsp);
+        if (counts64 == NULL || cnt == NULL || dsp == NULL) st = MSC_ERR_NOMEM;
+    }
+    if (MPI_Gather(mine, 2, MPI_INT64_T, counts64, 2, MPI_INT64_T, 0, comm) != MPI_SUCCESS) {
+        st = MSC_ERR_MPI;
+        goto out;
+    }
+    if (rank == 0 && st == MSC_OK) {
+        for (int r = 0; r < size; r++) {
+            total_runs += counts64[2 * r];
+            total_segs += counts64[2 * r + 1];
+        }
+        if (total_segs != n_seg)
+            st = msc_fail(MSC_ERR_INTERNAL, err, len, "the ranks computed %lld segments, expected %lld",
+                          (long long)total_segs, (long long)n_seg);
+        runs = (msc_assignment *)malloc((size_t)(total_runs > 0 ? total_runs : 1) * sizeof *runs);
+        if (runs == NULL) st = MSC_ERR_NOMEM;
+    }
+    if ((st = agree(st, comm)) != MSC_OK) goto out;
+    if (rank == 0) {
+        int64_t at = 0;
+        for (int r = 0; r < size; r++) {
+            cnt[r] = (int)(counts64[2 * r] * 2);
+            dsp[r] = (int)at;
+            at += cnt[r];
+        }
+    }
+    if (MPI_Gatherv(w->runs, (int)(w->n_runs * 2), MPI_INT64_T, runs, cnt, dsp, MPI_INT64_T, 0,
+                    comm) != MPI_SUCCESS) {
+        st = MSC_ERR_MPI;
+        goto out;
+    }
+    /* The runs arrive in rank order; when they also tile [0, n_seg) in order (block, weighted),
+     * partials can land straight at their segment index. */
+    if (rank == 0) {
+        int64_t next = 0;
+        for (int64_t i = 0; i < total_runs && in_order; i++) {
+            in_order = runs[i].first == next;
+            next += runs[i].count;
+        }
+        if (!in_order) {
+            stage_p = (msc_partial *)malloc((size_t)(n_seg > 0 ? n_seg : 1) * sizeof *stage_p);
+            stage_t = (double *)malloc((size_t)(n_seg > 0 ? n_seg : 1) * sizeof *stage_t);
+            if (stage_p == NULL || stage_t == NULL) st = MSC_ERR_NOMEM;
+        }
+    }
+    if ((st = agree(st, comm)) != MSC_OK) goto out;
+    if (rank == 0) {
+        int64_t at = 0;
+        for (int r = 0; r < size; r++) {
+            const int64_t n = counts64[2 * r + 1];
+            cnt[r] = (int)(n * (int64_t)sizeof(msc_partial));
+            dsp[r] = (int)(at * (int64_t)sizeof(msc_partial));
+            at += n;
+        }
+    }
+    if (MPI_Gatherv(w->parts, (int)(w->n_segs * (int64_t)sizeof(msc_partial)), MPI_BYTE,
+                    in_order ? all_parts : stage_p, cnt, dsp, MPI_BYTE, 0, comm) != MPI_SUCCESS) {
+        st = MSC_ERR_MPI;
+        goto out;
+    }
+    if (rank == 0)
+        for (int r = 0; r < size; r++) {
+            cnt[r] /= (int)sizeof(msc_partial);
+            dsp[r] /= (int)sizeof(msc_partial);
+        }
+    if (MPI_Gatherv(w->times, (int)w->n_segs, MPI_DOUBLE, in_order ? all_times : stage_t, cnt, dsp,
+                    MPI_DOUBLE, 0, comm) != MPI_SUCCESS) {
+        st = MSC_ERR_MPI;
+        goto out;
+    }
+    if (rank != 0) goto out;
+
+    /* Place, and check that the runs tile the segments exactly once. */
+    seen = (unsigned char *)calloc((size_t)(n_seg > 0 ? n_seg : 1), 1);
+    if (seen == NULL) {
+        st = MSC_ERR_NOMEM;
+        goto out;
+    }
+    int64_t src = 0, i = 0;
+    for (int r = 0; r < size && st == MSC_OK; r++)
+        for (int64_t k = 0; k < counts64[2 * r] && st == MSC_OK; k++, i++) {
+            const msc_assignment a = runs[i];
+            if (a.first < 0 || a.count < 0 || a.first + a.count > n_seg) {
+                st = msc_fail(MSC_ERR_INTERNAL, err, len, "rank %d reported segments [%lld, %lld) "
+                              "outside [0, %lld)", r, (long long)a.first,
+                              (long long)(a.first + a.count), (long long)n_seg);
+                break;
+            }
+            for (int64_t s = a.first; s < a.first + a.count; s++, src++) {
+                if (seen[s]) {
+                    st = msc_fail(MSC_ERR_INTERNAL, err, len, "segment %lld was computed twice",
+                                  (long long)s);
+                    break;
+                }
+                seen[s] = 1;
+                seg_rank[s] = r;
+                if (!in_order) {
+                    all_parts[s] = stage_p[src];
+                    all_times[s] = stage_t[src];
+                }
+            }
+        }
+    for (int64_t s = 0; s < n_seg && st == MSC_OK; s++)
+        if (!seen[s]) st = msc_fail(MSC_ERR_INTERNAL, err, len, "segment %lld was never computed",
+                                    (long long)s);
+out:
+    if (st == MSC_ERR_NOMEM) msc_fail(st, err, len, "out of memory gathering %lld segments", (long long)n_seg);
+    if (st == MSC_ERR_MPI) msc_fail(st, err, len, "MPI_Gatherv of the computed segments failed");
+    free(counts64);
+    free(cnt);
+    free(dsp);
+    free(runs);
+    free(stage_p);
+    free(stage_t);
+    free(seen);
+    return st;
+}
+
 msc_status msc_driver_run(const msc_options *o, MPI_Comm comm, double t_init_s,
                           msc_run_record *rec, char *err, size_t len)
 {
     int rank = 0, size = 1, name_len = 0;
     double t[MSC_PHASE_COUNT] = {0};
     msc_status st = MSC_OK;
-    msc_assignment mine = {0, 0}, *plan = NULL;
-    msc_partial *parts = NULL, *all_parts = NULL, serial_part, total;
-    double *times = NULL, *all_times = NULL, *all_t = NULL;
-    int *counts = NULL, *displs = NULL;
+    msc_plan plan;
+    counter ctr;
+    rank_work w;
+    msc_partial *all_parts = NULL, serial_part, total;
+    double *all_times = NULL, *all_t = NULL, *all_stats = NULL, *speeds = NULL;
+    int64_t *plan_counts = NULL, my_count = -1;
+    int *seg_rank = NULL;
     node_info me, *all_info = NULL;
     uint64_t digest = 0, baseline_digest = 0;
     double baseline_s = -1.0, baseline_compute_s = 0.0, job_start = 0.0, job_end = 0.0;
 
+    memset(&plan, 0, sizeof plan);
+    memset(&ctr, 0, sizeof ctr);
+    memset(&w, 0, sizeof w);
     memset(&serial_part, 0, sizeof serial_part);
     memset(&total, 0, sizeof total);
     memset(&me, 0, sizeof me);
     if (MPI_Comm_rank(comm, &rank) != MPI_SUCCESS || MPI_Comm_size(comm, &size) != MPI_SUCCESS)
         return msc_fail(MSC_ERR_MPI, err, len, "MPI_Comm_rank/size failed");
     t[MSC_PHASE_INIT] = t_init_s;
+    if (o->slow_rank >= size)
+        return msc_fail(MSC_ERR_USAGE, err, len, "--slow-rank: '%d:%d': rank %d does not exist (%d rank%s)",
+                        o->slow_rank, o->slow_factor, o->slow_rank, size, size == 1 ? "" : "s");
+    const int slow = rank == o->slow_rank ? o->slow_factor : 1;
+    const msc_schedule_kind kind = o->schedule.kind;
+    const int dynamic = msc_schedule_is_dynamic(kind);
 
     /* ---- setup ---- */
     MPI_Barrier(comm);
@@ -174,21 +485,24 @@ msc_status msc_driver_run(const msc_options *o, MPI_Comm comm, double t_init_s,
     const int64_t n_seg = msc_segments_clip(n_items - n_serial, o->segments_requested);
     const int has_serial = n_serial > 0;
 
+    speeds = (double *)calloc((size_t)size, sizeof *speeds);
+    if (speeds == NULL) st = msc_fail(MSC_ERR_NOMEM, err, len, "out of memory");
     if (rank == 0 && st == MSC_OK) {
-        plan = (msc_assignment *)malloc((size_t)size * sizeof *plan);
         all_parts = (msc_partial *)malloc((size_t)(n_seg + 1) * sizeof *all_parts);
-        all_times = (double *)malloc((size_t)n_seg * sizeof *all_times);
+        all_times = (double *)malloc((size_t)(n_seg > 0 ? n_seg : 1) * sizeof *all_times);
+        seg_rank = (int *)malloc((size_t)(n_seg > 0 ? n_seg : 1) * sizeof *seg_rank);
         all_t = (double *)malloc((size_t)size * MSC_PHASE_COUNT * sizeof *all_t);
+        all_stats = (double *)malloc((size_t)size * STAT_COUNT * sizeof *all_stats);
         all_info = (node_info *)malloc((size_t)size * sizeof *all_info);
-        counts = (int *)malloc((size_t)size * sizeof *counts);
-        displs = (int *)malloc((size_t)size * sizeof *displs);
-        if (!plan || !all_parts || !all_times || !all_t || !all_info || !counts || !displs)
-            st = msc_fail(MSC_ERR_NOMEM, err, len, "out of memory planning %lld segments",
-                          (long long)n_seg);
-        else
-            st = msc_schedule_plan(o->schedule, n_seg, size, plan, err, len);
+        plan_counts = (int64_t *)malloc((size_t)size * sizeof *plan_counts);
+        if (!all_parts || !all_times || !seg_rank || !all_t || !all_stats || !all_info || !plan_counts)
+            st = msc_fail(MSC_ERR_NOMEM, err, len, "out of memory for %lld segments", (long long)n_seg);
     }
     if ((st = agree(st, comm)) != MSC_OK) goto out;
+    if (dynamic && (st = agree(counter_open(&ctr, rank, comm), comm)) != MSC_OK) {
+        msc_fail(st, err, len, "could not create the MPI window for the chunk counter");
+        goto out;
+    }
     t[MSC_PHASE_SETUP] = msc_now_s() - t0;
 
     /* ---- baseline: the whole job on rank 0 alone, combined the same way ---- */
@@ -197,9 +511,9 @@ msc_status msc_driver_run(const msc_options *o, MPI_Comm comm, double t_init_s,
         if (rank == 0) {
             msc_partial *seq = all_parts + 1, first, bt;
             memset(&first, 0, sizeof first);
-            if (has_serial) o->kernel->run(o->range, o->range.lo, par.lo, &o->params, &first);
+            if (has_serial) run_kernel(o, slow, o->range.lo, par.lo, &first);
             const double tc = msc_now_s();
-            run_segments(o, par, n_seg, 0, n_seg, seq, NULL);
+            run_segments(o, slow, par, n_seg, 0, n_seg, seq, NULL);
             baseline_compute_s = msc_now_s() - tc;
             all_parts[0] = first;
             baseline_digest = msc_partials_combine(has_serial ? all_parts : seq,
@@ -214,49 +528,63 @@ msc_status msc_driver_run(const msc_options *o, MPI_Comm comm, double t_init_s,
     MPI_Barrier(comm);
     job_start = t0 = msc_now_s();
     if (has_serial) {
-        if (rank == 0) o->kernel->run(o->range, o->range.lo, par.lo, &o->params, &serial_part);
+        if (rank == 0) run_kernel(o, slow, o->range.lo, par.lo, &serial_part);
         idle_barrier(comm);
         t[MSC_PHASE_SERIAL] = msc_now_s() - t0;
     }
 
-    /* ---- scatter ---- */
+    /* ---- calibrate (weighted): every rank's speed on the same probe ---- */
+    if (kind == MSC_SCHED_WEIGHTED && size > 1) { /* one rank takes everything anyway */
+        t0 = msc_now_s();
+        if ((st = agree(calibrate(o, slow, par, rank, comm, speeds), comm)) != MSC_OK) {
+            msc_fail(st, err, len, "calibration for --schedule weighted failed");
+            goto out;
+        }
+        t[MSC_PHASE_CALIBRATE] = msc_now_s() - t0;
+    }
+
+    /* ---- scatter: every rank derives the plan from the same inputs; rank 0 sends each rank the
+     * segment count its plan gives it, and a rank whose own plan disagrees stops the run ---- */
     t0 = msc_now_s();
-    if (MPI_Scatter(plan, 2, MPI_INT64_T, &mine, 2, MPI_INT64_T, 0, comm) != MPI_SUCCESS)
+    st = msc_plan_init(&plan, &o->schedule, n_seg, size, kind == MSC_SCHED_WEIGHTED ? speeds : NULL,
+                       err, len);
+    if (rank == 0 && st == MSC_OK)
+        for (int r = 0; r < size; r++) plan_counts[r] = msc_plan_rank_segments(&plan, r);
+    if (MPI_Scatter(plan_counts, 1, MPI_INT64_T, &my_count, 1, MPI_INT64_T, 0, comm) != MPI_SUCCESS)
         st = msc_fail(MSC_ERR_MPI, err, len, "MPI_Scatter of the plan failed");
+    else if (st == MSC_OK && my_count != msc_plan_rank_segments(&plan, rank))
+        st = msc_fail(MSC_ERR_INTERNAL, err, len, "rank %d's plan gives it %lld segments, rank 0's %lld",
+                      rank, (long long)msc_plan_rank_segments(&plan, rank), (long long)my_count);
+    if (st == MSC_OK && !dynamic && (st = work_reserve(&w, my_count)) != MSC_OK)
+        msc_fail(st, err, len, "out of memory for %lld segments", (long long)my_count);
     t[MSC_PHASE_SCATTER] = msc_now_s() - t0;
     if ((st = agree(st, comm)) != MSC_OK) goto out;
 
     /* ---- compute ---- */
-    parts = (msc_partial *)malloc((size_t)(mine.count > 0 ? mine.count : 1) * sizeof *parts);
-    times = (double *)malloc((size_t)(mine.count > 0 ? mine.count : 1) * sizeof *times);
-    if (parts == NULL || times == NULL)
-        st = msc_fail(MSC_ERR_NOMEM, err, len, "out of memory for %lld segments",
-                      (long long)mine.count);
-    if ((st = agree(st, comm)) != MSC_OK) goto out;
     t0 = msc_now_s();
-    run_segments(o, par, n_seg, mine.first, mine.count, parts, times);
+    if (!dynamic) {
+        for (int64_t c = rank; c < plan.n_chunks && st == MSC_OK; c += size)
+            st = work_chunk(&w, o, slow, par, n_seg, msc_plan_chunk(&plan, c), 0, comm);
+    } else {
+        for (;;) {
+            int64_t c = 0;
+            if ((st = counter_claim(&ctr, &c, w.stats)) != MSC_OK || c >= plan.n_chunks) break;
+            if ((st = work_chunk(&w, o, slow, par, n_seg, msc_plan_chunk(&plan, c), rank == 0, comm)) != MSC_OK)
+                break;
+        }
+    }
     t[MSC_PHASE_COMPUTE] = msc_now_s() - t0;
+    w.stats[STAT_SPEED] = speeds[rank];
+    if ((st = agree(st, comm)) != MSC_OK) {
+        msc_fail(st, err, len, st == MSC_ERR_NOMEM ? "out of memory for computed segments"
+                                                   : "claiming a chunk failed");
+        goto out;
+    }
 
-    /* ---- gather: a block plan's runs are in rank order, so displacements put every partial at
-     * its segment index ---- */
+    /* ---- gather: partials and times to rank 0, each at its segment index ---- */
     t0 = msc_now_s();
-    if (rank == 0)
-        for (int r = 0; r < size; r++) {
-            counts[r] = (int)(plan[r].count * (int64_t)sizeof(msc_partial));
-            displs[r] = (int)(plan[r].first * (int64_t)sizeof(msc_partial));
-        }
-    int my_bytes = (int)(mine.count * (int64_t)sizeof(msc_partial));
-    int rc = MPI_Gatherv(parts, my_bytes, MPI_BYTE, rank == 0 ? all_parts + 1 : NULL, counts,
-                         displs, MPI_BYTE, 0, comm);
-    if (rank == 0)
-        for (int r = 0; r < size; r++) {
-            counts[r] = (int)plan[r].count;
-            displs[r] = (int)plan[r].first;
-        }
-    if (rc == MPI_SUCCESS)
-        rc = MPI_Gatherv(times, (int)mine.count, MPI_DOUBLE, all_times, counts, displs, MPI_DOUBLE,
-                         0, comm);
-    if (rc != MPI_SUCCESS) st = msc_fail(MSC_ERR_MPI, err, len, "MPI_Gatherv of partials failed");
+    st = gather_work(&w, rank, size, n_seg, rank == 0 ? all_parts + 1 : NULL, all_times, seg_rank,
+                     comm, err, len);
     t[MSC_PHASE_GATHER] = msc_now_s() - t0;
 
     /* ---- combine: every element exactly once, then the fixed segment order ---- */
@@ -311,8 +639,10 @@ msc_status msc_driver_run(const msc_options *o, MPI_Comm comm, double t_init_s,
         t[MSC_PHASE_VERIFY] = msc_now_s() - t0;
     }
 
-    /* ---- timings and placement to rank 0, then one agreed status ---- */
+    /* ---- timings, scheduling costs and placement to rank 0, then one agreed status ---- */
     if (MPI_Gather(t, MSC_PHASE_COUNT, MPI_DOUBLE, all_t, MSC_PHASE_COUNT, MPI_DOUBLE, 0, comm) !=
+            MPI_SUCCESS ||
+        MPI_Gather(w.stats, STAT_COUNT, MPI_DOUBLE, all_stats, STAT_COUNT, MPI_DOUBLE, 0, comm) !=
             MPI_SUCCESS ||
         MPI_Gather(&me, (int)sizeof me, MPI_BYTE, all_info, (int)sizeof me, MPI_BYTE, 0, comm) !=
             MPI_SUCCESS)
@@ -328,17 +658,49 @@ msc_status msc_driver_run(const msc_options *o, MPI_Comm comm, double t_init_s,
             rec->params = o->params;
             rec->range = o->range;
             rec->segments = n_seg;
-            rec->schedule = o->schedule;
+            rec->schedule = plan.sched;
             rec->serial_baseline = o->serial_baseline;
+            rec->slow_rank = o->slow_rank;
+            rec->slow_factor = o->slow_factor;
             rec->ranks = size;
             rec->idle_ranks = 0;
-            for (int r = 0; r < size; r++) rec->idle_ranks += plan[r].count == 0;
+            {
+                /* a rank with no segment: from the plan, or (dynamic) from who claimed what */
+                int *worked = (int *)calloc((size_t)size, sizeof *worked);
+                for (int64_t s = 0; worked != NULL && s < n_seg; s++) worked[seg_rank[s]] = 1;
+                for (int r = 0; worked != NULL && r < size; r++) rec->idle_ranks += !worked[r];
+                free(worked);
+            }
             rec->status = st;
             msc_result_format(o->kernel, &total, rec->result, sizeof rec->result);
             snprintf(rec->digest, sizeof rec->digest, "%016llx", (unsigned long long)digest);
             msc_phase_reduce(all_t, size, rec->phases);
             for (int r = 0; r < size; r++) compute[r] = all_t[(size_t)r * MSC_PHASE_COUNT + MSC_PHASE_COMPUTE];
             rec->imbalance = msc_imbalance(compute, size);
+
+            msc_balance *b = &rec->balance;
+            memset(b, 0, sizeof *b);
+            b->chunks = plan.n_chunks;
+            for (int r = 0; r < size; r++) {
+                const double *x = all_stats + (size_t)r * STAT_COUNT;
+                b->claims += (int64_t)x[STAT_CLAIMS];
+                b->claims_s += x[STAT_CLAIMS_S];
+                if (x[STAT_CLAIM_MAX_S] > b->claim_max_s) b->claim_max_s = x[STAT_CLAIM_MAX_S];
+                if (kind == MSC_SCHED_WEIGHTED) {
+                    if (r == 0 || x[STAT_SPEED] < b->speed_min) b->speed_min = x[STAT_SPEED];
+                    if (r == 0 || x[STAT_SPEED] > b->speed_max) b->speed_max = x[STAT_SPEED];
+                }
+            }
+            msc_balance_analyse(kind, n_seg, all_times, seg_rank, size, compute, rec->imbalance, b);
+            for (int h = 0; h < rec->nodes; h++)
+                if (rec->hosts[h].ranks > rec->hosts[h].cores) {
+                    /* every time above includes waiting for a core: no schedule fixes that */
+                    snprintf(b->advice, sizeof b->advice,
+                             "node %s runs %d ranks on %d cores, so ranks wait for a core and these "
+                             "times say little about the schedule: run at most one rank per core",
+                             rec->hosts[h].name, rec->hosts[h].ranks, rec->hosts[h].cores);
+                    break;
+                }
             fill_provenance(rec);
 
             msc_measure *m = &rec->measure;
@@ -364,14 +726,16 @@ msc_status msc_driver_run(const msc_options *o, MPI_Comm comm, double t_init_s,
         st = (msc_status)s;
     }
 out:
-    free(plan);
+    counter_close(&ctr);
+    msc_plan_free(&plan);
+    work_free(&w);
     free(all_parts);
     free(all_times);
     free(all_t);
+    free(all_stats);
     free(all_info);
-    free(counts);
-    free(displs);
-    free(parts);
-    free(times);
+    free(plan_counts);
+    free(seg_rank);
+    free(speeds);
     return st;
 }

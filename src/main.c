@@ -92,6 +92,8 @@ int main(int argc, char **argv)
         }
         if (st == MSC_ERR_VERIFY)
             fprintf(stderr, "mpiscale: verification FAILED: %s\n", err);
+        else if (st == MSC_ERR_USAGE) /* an option only checkable under mpirun, e.g. --slow-rank */
+            fprintf(stderr, "mpiscale: %s\n", err);
         else if (st != MSC_OK && !(st == MSC_ERR_IO && rec.kernel != NULL))
             fprintf(stderr, "mpiscale: %s: %s\n", msc_strerror(st), err);
     }

@@ -59,6 +59,45 @@ static void print_num(FILE *f, double v, int digits, const char *suffix)
         fprintf(f, "%s", isnan(v) ? "n/a" : "unbounded");
 }
 
+/* The schedule block: how evenly the work fell, what waiting and claiming cost, and advice. */
+static void report_balance(FILE *f, const msc_run_record *rec, const char *sched)
+{
+    const msc_balance *b = &rec->balance;
+    const double max_c = rec->phases[MSC_PHASE_COMPUTE].max_s;
+    fprintf(f, "\nSchedule %s (%lld chunk%s of %lld segments):\n", sched, (long long)b->chunks,
+            b->chunks == 1 ? "" : "s", (long long)rec->segments);
+    fprintf(f, "  load imbalance  %.2f%% (max/mean compute - 1)\n", 100.0 * rec->imbalance);
+    fprintf(f, "  idle time       %.6f rank-s waiting for the slowest rank (%.1f%% of P x slowest "
+               "compute %.6f s)\n", b->idle_s, 100.0 * b->idle_fraction, max_c);
+    if (msc_schedule_is_dynamic(rec->schedule.kind))
+        fprintf(f, "  claims          %lld atomic fetch-and-add on rank 0's window, %.6f s in all "
+                   "(%.2f us each, slowest %.1f us)\n",
+                (long long)b->claims, b->claims_s,
+                b->claims > 0 ? 1e6 * b->claims_s / (double)b->claims : 0.0, 1e6 * b->claim_max_s);
+    else
+        fprintf(f, "  messages        none while computing: every rank derives the plan; one "
+                   "MPI_Scatter checks it (scatter phase)\n");
+    if (rec->schedule.kind == MSC_SCHED_WEIGHTED && rec->ranks > 1)
+        fprintf(f, "  calibration     probe speeds %.4g to %.4g elements/s (slowest rank at %.0f%% "
+                   "of the fastest), %.6f s\n",
+                b->speed_min, b->speed_max,
+                b->speed_max > 0.0 ? 100.0 * b->speed_min / b->speed_max : 0.0,
+                rec->phases[MSC_PHASE_CALIBRATE].max_s);
+    if (isfinite(b->cost_trend) || isfinite(b->cost_spread)) {
+        fprintf(f, "  segment cost    last tenth of the range ");
+        print_num(f, b->cost_trend, 2, "x");
+        fprintf(f, " the first; slowest segment ");
+        print_num(f, b->cost_spread, 2, "x");
+        fprintf(f, " the median");
+        if (isfinite(b->rank_skew) && b->rank_skew >= 1.0) {
+            fprintf(f, "; ranks' speeds on alike segments differ up to ");
+            print_num(f, b->rank_skew, 2, "x");
+        }
+        fprintf(f, "\n");
+    }
+    if (b->advice[0] != '\0') fprintf(f, "  advice: %s\n", b->advice);
+}
+
 void msc_report_text(FILE *f, const msc_run_record *rec)
 {
     const msc_analysis *a = &rec->analysis;
@@ -68,8 +107,10 @@ void msc_report_text(FILE *f, const msc_run_record *rec)
     fprintf(f, "mpiscale %s: kernel %s, range [%lld, %lld) = %lld elements, params %s\n",
             MSC_VERSION, rec->kernel->name, (long long)rec->range.lo, (long long)rec->range.hi,
             (long long)count_of(rec), params[0] ? params : "none");
+    char sched[48];
+    msc_schedule_format(&rec->schedule, sched, sizeof sched);
     fprintf(f, "  %lld segments, schedule %s, %d rank%s on %d node%s:", (long long)rec->segments,
-            msc_schedule_name(rec->schedule), rec->ranks, rec->ranks == 1 ? "" : "s", rec->nodes,
+            sched, rec->ranks, rec->ranks == 1 ? "" : "s", rec->nodes,
             rec->nodes == 1 ? "" : "s");
     for (int i = 0; i < rec->nodes; i++)
         fprintf(f, "%s %s (%d rank%s, %d cores)", i ? "," : "", rec->hosts[i].name,
@@ -85,6 +126,11 @@ void msc_report_text(FILE *f, const msc_run_record *rec)
         fprintf(f, "  note: %d rank%s had no work (%lld segments for %d ranks)\n", rec->idle_ranks,
                 rec->idle_ranks == 1 ? "" : "s", (long long)rec->segments, rec->ranks);
 
+    if (rec->slow_rank >= 0 && rec->slow_factor > 1)
+        fprintf(f, "  note: --slow-rank %d:%d: rank %d ran every kernel call %d times, emulating a "
+                   "node %d times slower\n",
+                rec->slow_rank, rec->slow_factor, rec->slow_rank, rec->slow_factor, rec->slow_factor);
+
     fprintf(f, "\nResult: %s\n", rec->result);
     fprintf(f, "Digest: %s\n", rec->digest);
     fprintf(f, "Verification: %s (%s; reference %s)\n", rec->verdict.pass ? "PASS" : "FAIL",
@@ -94,12 +140,12 @@ void msc_report_text(FILE *f, const msc_run_record *rec)
     for (int ph = 0; ph < MSC_PHASE_COUNT; ph++) {
         const msc_phase_stats *s = &rec->phases[ph];
         if ((ph == MSC_PHASE_BASELINE && !rec->serial_baseline) ||
-            (ph == MSC_PHASE_SERIAL && rec->phases[ph].max_s == 0.0))
+            ((ph == MSC_PHASE_SERIAL || ph == MSC_PHASE_CALIBRATE) && rec->phases[ph].max_s == 0.0))
             continue;
         fprintf(f, "%-9s %12.6f %12.6f %12.6f  %d\n", msc_phase_name((msc_phase)ph), s->min_s,
                 s->mean_s, s->max_s, s->max_rank);
     }
-    fprintf(f, "Load imbalance: %.2f%% (max/mean compute - 1)\n", 100.0 * rec->imbalance);
+    report_balance(f, rec, sched);
 
     fprintf(f, "\nScaling on %d rank%s (T1 %s):\n", rec->ranks, rec->ranks == 1 ? "" : "s",
             a->t1_source == MSC_T1_BASELINE
@@ -207,7 +253,36 @@ char *msc_report_json(const msc_run_record *rec)
     range = NULL;
     json_object_set_new(o, "n_items", json_integer(count_of(rec)));
     json_object_set_new(o, "segments", json_integer(rec->segments));
-    json_object_set_new(o, "schedule", json_string(msc_schedule_name(rec->schedule)));
+    {
+        char sched[48];
+        const msc_balance *b = &rec->balance;
+        msc_schedule_format(&rec->schedule, sched, sizeof sched);
+        json_object_set_new(o, "schedule", json_string(sched));
+        json_t *bal = json_object();
+        if (bal != NULL) {
+            json_object_set_new(bal, "kind", json_string(msc_schedule_name(rec->schedule.kind)));
+            json_object_set_new(bal, "chunk", rec->schedule.chunk > 0 ? json_integer(rec->schedule.chunk)
+                                                                     : json_null());
+            json_object_set_new(bal, "chunks", json_integer(b->chunks));
+            json_object_set_new(bal, "claims", json_integer(b->claims));
+            json_object_set_new(bal, "claims_s", real_or_null(b->claims_s));
+            json_object_set_new(bal, "claim_max_s", real_or_null(b->claim_max_s));
+            json_object_set_new(bal, "idle_s", real_or_null(b->idle_s));
+            json_object_set_new(bal, "idle_fraction", real_or_null(b->idle_fraction));
+            json_object_set_new(bal, "cost_trend", real_or_null(b->cost_trend));
+            json_object_set_new(bal, "cost_spread", real_or_null(b->cost_spread));
+            json_object_set_new(bal, "rank_skew", real_or_null(b->rank_skew));
+            const int calibrated = rec->schedule.kind == MSC_SCHED_WEIGHTED && rec->ranks > 1;
+            json_object_set_new(bal, "speed_min", calibrated ? real_or_null(b->speed_min) : json_null());
+            json_object_set_new(bal, "speed_max", calibrated ? real_or_null(b->speed_max) : json_null());
+            json_object_set_new(bal, "advice", b->advice[0] ? json_string(b->advice) : json_null());
+            json_object_set_new(o, "balance", bal);
+        }
+        json_object_set_new(o, "slow_rank", rec->slow_rank >= 0
+                                                ? json_pack("{s:i, s:i}", "rank", rec->slow_rank,
+                                                            "factor", rec->slow_factor)
+                                                : json_null());
+    }
     json_object_set_new(o, "ranks", json_integer(rec->ranks));
     json_object_set_new(o, "nodes", json_integer(rec->nodes));
     json_object_set_new(o, "idle_ranks", json_integer(rec->idle_ranks));
@@ -250,7 +325,7 @@ out:
 static const char csv_header[] =
     "schema,start_time,kernel,params,range_start,range_end,segments,schedule,ranks,nodes,result,"
     "digest,verified,status,wall_s,t1_s,t1_source,speedup,efficiency,compute_speedup,"
-    "serial_fraction,karp_flatt,imbalance,hosts,mpi_library,compiler";
+    "serial_fraction,karp_flatt,imbalance,idle_s,claims,claims_s,advice,hosts,mpi_library,compiler";
 
 const char *msc_report_csv_header(void)
 {
@@ -308,7 +383,11 @@ msc_status msc_report_csv_row(const msc_run_record *rec, char *buf, size_t len)
     used = csv_text(buf, len, used, t, 0);
     snprintf(t, sizeof t, "%lld", (long long)rec->segments);
     used = csv_text(buf, len, used, t, 0);
-    used = csv_text(buf, len, used, msc_schedule_name(rec->schedule), 0);
+    {
+        char sched[48];
+        msc_schedule_format(&rec->schedule, sched, sizeof sched);
+        used = csv_text(buf, len, used, sched, 0);
+    }
     snprintf(t, sizeof t, "%d", rec->ranks);
     used = csv_text(buf, len, used, t, 0);
     snprintf(t, sizeof t, "%d", rec->nodes);
@@ -326,6 +405,11 @@ msc_status msc_report_csv_row(const msc_run_record *rec, char *buf, size_t len)
     used = csv_real(buf, len, used, rec->analysis.serial_fraction);
     used = csv_real(buf, len, used, rec->analysis.karp_flatt);
     used = csv_real(buf, len, used, rec->imbalance);
+    used = csv_real(buf, len, used, rec->balance.idle_s);
+    snprintf(t, sizeof t, "%lld", (long long)rec->balance.claims);
+    used = csv_text(buf, len, used, t, 0);
+    used = csv_real(buf, len, used, rec->balance.claims_s);
+    used = csv_text(buf, len, used, rec->balance.advice, 0);
     used = csv_text(buf, len, used, hosts, 0);
     free(hosts);
     used = csv_text(buf, len, used, rec->mpi_library, 0);

@@ -4,7 +4,7 @@
 #include <time.h>
 
 static const char *const phase_names[MSC_PHASE_COUNT] = {
-    "init", "setup", "baseline", "serial", "scatter", "compute", "gather", "combine", "verify",
+    "init", "setup", "baseline", "serial", "calibrate", "scatter", "compute", "gather", "combine", "verify",
 };
 
 const char *msc_phase_name(msc_phase ph)

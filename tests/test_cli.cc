@@ -74,7 +74,10 @@ TEST(Cli, DefaultsAreDoMathOverItsDefaultRangeWith1024BlockSegments) {
     EXPECT_EQ(o.range.hi, want.hi);
     EXPECT_EQ(o.segments_requested, MSC_DEFAULT_SEGMENTS);
     EXPECT_EQ(o.segments, msc_segments_clip(msc_range_count(want), MSC_DEFAULT_SEGMENTS));
-    EXPECT_EQ(o.schedule, MSC_SCHED_BLOCK);
+    EXPECT_EQ(o.schedule.kind, MSC_SCHED_BLOCK);
+    EXPECT_EQ(o.schedule.chunk, 0) << "no chunk given: the default rule applies";
+    EXPECT_EQ(o.slow_rank, -1);
+    EXPECT_EQ(o.slow_factor, 1);
     EXPECT_EQ(o.params.count, dm->n_params);
     EXPECT_EQ(o.serial_baseline, 0);
     EXPECT_EQ(o.quiet, 0);
@@ -149,7 +152,90 @@ TEST(Cli, SegmentsAcceptTheMaximum) {
     EXPECT_EQ(o.segments, MSC_MAX_SEGMENTS);
 }
 
-TEST(Cli, ScheduleBlock) { EXPECT_EQ(ParseOk({"--schedule", "block"}).schedule, MSC_SCHED_BLOCK); }
+struct ScheduleForm {
+    const char *label;
+    std::vector<const char *> args;
+    msc_schedule_kind kind;
+    int64_t chunk;
+};
+
+void PrintTo(const ScheduleForm &c, std::ostream *os) { *os << c.label; }
+
+class CliSchedule : public ::testing::TestWithParam<ScheduleForm> {};
+
+TEST_P(CliSchedule, ParsesIntoKindAndChunk) {
+    const ScheduleForm &c = GetParam();
+    std::vector<std::string> storage = {"mpiscale"};
+    for (const char *x : c.args) storage.push_back(x);
+    std::vector<char *> ptrs;
+    for (std::string &x : storage) ptrs.push_back(&x[0]);
+    ptrs.push_back(nullptr);
+    msc_options o;
+    char err[512] = "";
+    ASSERT_EQ(msc_cli_parse(static_cast<int>(storage.size()), ptrs.data(), &o, err, sizeof err),
+              MSC_OK)
+        << err;
+    EXPECT_EQ(o.schedule.kind, c.kind);
+    EXPECT_EQ(o.schedule.chunk, c.chunk);
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Cli, CliSchedule,
+    ::testing::Values(
+        ScheduleForm{"block", {"--schedule", "block"}, MSC_SCHED_BLOCK, 0},
+        ScheduleForm{"cyclic", {"--schedule", "cyclic"}, MSC_SCHED_CYCLIC, 0},
+        ScheduleForm{"block_cyclic", {"--schedule", "block-cyclic"}, MSC_SCHED_BLOCK_CYCLIC, 0},
+        ScheduleForm{"block_cyclic_k", {"--schedule", "block-cyclic:4"}, MSC_SCHED_BLOCK_CYCLIC, 4},
+        ScheduleForm{"dynamic", {"--schedule", "dynamic"}, MSC_SCHED_DYNAMIC, 0},
+        ScheduleForm{"dynamic_k", {"--schedule", "dynamic:8"}, MSC_SCHED_DYNAMIC, 8},
+        ScheduleForm{"dynamic_k_suffix", {"--schedule", "dynamic:2K"}, MSC_SCHED_DYNAMIC, 2000},
+        ScheduleForm{"dynamic_k_max", {"--schedule", "dynamic:16777216"}, MSC_SCHED_DYNAMIC,
+                     16777216},
+        ScheduleForm{"guided", {"--schedule", "guided"}, MSC_SCHED_GUIDED, 0},
+        ScheduleForm{"guided_min", {"--schedule", "guided:3"}, MSC_SCHED_GUIDED, 3},
+        ScheduleForm{"weighted", {"--schedule", "weighted"}, MSC_SCHED_WEIGHTED, 0},
+        ScheduleForm{"equals_form", {"--schedule=dynamic:8"}, MSC_SCHED_DYNAMIC, 8},
+        ScheduleForm{"last_one_wins", {"--schedule", "cyclic", "--schedule", "guided:2"},
+                     MSC_SCHED_GUIDED, 2},
+        ScheduleForm{"chunk_does_not_leak_into_the_next",
+                     {"--schedule", "dynamic:8", "--schedule", "weighted"}, MSC_SCHED_WEIGHTED,
+                     0}),
+    [](const ::testing::TestParamInfo<ScheduleForm> &info) {
+        return std::string(info.param.label);
+    });
+
+TEST(Cli, ScheduleChunkIsKeptEvenWhenLargerThanTheSegments) {
+    // Whether K fits the run is the plan's business (one chunk), not a usage error.
+    const msc_options o = ParseOk({"-r", "100", "--schedule", "dynamic:1000"});
+    EXPECT_EQ(o.segments, 100);
+    EXPECT_EQ(o.schedule.chunk, 1000);
+}
+
+TEST(Cli, SlowRankGivesRankAndFactor) {
+    msc_options o = ParseOk({"--slow-rank", "1:4"});
+    EXPECT_EQ(o.slow_rank, 1);
+    EXPECT_EQ(o.slow_factor, 4);
+    o = ParseOk({"--slow-rank=3:2"});
+    EXPECT_EQ(o.slow_rank, 3);
+    EXPECT_EQ(o.slow_factor, 2);
+}
+
+TEST(Cli, SlowRankAcceptsItsBounds) {
+    msc_options o = ParseOk({"--slow-rank", "0:1"});
+    EXPECT_EQ(o.slow_rank, 0);
+    EXPECT_EQ(o.slow_factor, 1);
+    o = ParseOk({"--slow-rank", "0:100"});
+    EXPECT_EQ(o.slow_factor, 100);
+    // Whether the rank exists is known only under mpirun: the driver checks it.
+    o = ParseOk({"--slow-rank", "4095:2"});
+    EXPECT_EQ(o.slow_rank, 4095);
+}
+
+TEST(Cli, SlowRankAcceptsTheUsualIntegerForms) {
+    const msc_options o = ParseOk({"--slow-rank", "1_0:1e1"});
+    EXPECT_EQ(o.slow_rank, 10);
+    EXPECT_EQ(o.slow_factor, 10);
+}
 
 TEST(Cli, ParamLongAndShortForms) {
     const msc_kernel *rf = msc_kernel_find("random_fill");
@@ -221,9 +307,9 @@ TEST(Cli, HelpStillLeavesAKernel) {
 }
 
 TEST(Cli, AllOptionsTogether) {
-    Argv a{"-k",   "amdahl", "-r",         "-1K:1M",         "-s",    "64", "--schedule", "block",
+    Argv a{"-k",   "amdahl", "-r",         "-1K:1M",         "-s",    "64", "--schedule", "dynamic:8",
            "-p",   "serial=0.25", "--serial-baseline", "-q", "--json", "a.jsonl", "--csv",
-           "b.csv"};
+           "b.csv", "--slow-rank", "2:3"};
     msc_options o;
     std::string err;
     ASSERT_EQ(Parse(a, &o, &err), MSC_OK) << err;
@@ -232,6 +318,10 @@ TEST(Cli, AllOptionsTogether) {
     EXPECT_EQ(o.range.lo, -1000);
     EXPECT_EQ(o.range.hi, 1000000);
     EXPECT_EQ(o.segments, 64);
+    EXPECT_EQ(o.schedule.kind, MSC_SCHED_DYNAMIC);
+    EXPECT_EQ(o.schedule.chunk, 8);
+    EXPECT_EQ(o.slow_rank, 2);
+    EXPECT_EQ(o.slow_factor, 3);
     EXPECT_EQ(o.params.value[0], 0.25);
     EXPECT_EQ(o.serial_baseline, 1);
     EXPECT_EQ(o.quiet, 1);
@@ -308,8 +398,66 @@ INSTANTIATE_TEST_SUITE_P(
                {"--segments", "'9223372036854775808'"}},
         BadCli{"unknown_kernel", {"--kernel", "nope"}, MSC_ERR_USAGE, {"--kernel", "'nope'"}},
         BadCli{"empty_kernel", {"-k", ""}, MSC_ERR_USAGE, {"--kernel", "''"}},
-        BadCli{"unknown_schedule", {"--schedule", "dynamic"}, MSC_ERR_USAGE,
-               {"--schedule", "'dynamic'", "block"}},
+        BadCli{"unknown_schedule", {"--schedule", "static"}, MSC_ERR_USAGE,
+               {"--schedule: 'static': unknown schedule (accepted: block, cyclic, "
+                "block-cyclic[:K], dynamic[:K], guided[:MIN], weighted)"}},
+        BadCli{"empty_schedule", {"--schedule", ""}, MSC_ERR_USAGE,
+               {"--schedule: '': unknown schedule"}},
+        BadCli{"schedule_wrong_case", {"--schedule", "Dynamic"}, MSC_ERR_USAGE,
+               {"--schedule: 'Dynamic': unknown schedule"}},
+        BadCli{"schedule_chunk_on_block", {"--schedule", "block:4"}, MSC_ERR_USAGE,
+               {"--schedule: 'block:4': block takes no ':' parameter"}},
+        BadCli{"schedule_chunk_on_cyclic", {"--schedule", "cyclic:1"}, MSC_ERR_USAGE,
+               {"--schedule: 'cyclic:1': cyclic takes no ':' parameter"}},
+        BadCli{"schedule_chunk_on_weighted", {"--schedule", "weighted:2"}, MSC_ERR_USAGE,
+               {"--schedule: 'weighted:2': weighted takes no ':' parameter"}},
+        BadCli{"schedule_chunk_zero", {"--schedule", "dynamic:0"}, MSC_ERR_USAGE,
+               {"--schedule: 'dynamic:0': chunk must be between 1 and 16777216 segments"}},
+        BadCli{"schedule_min_zero", {"--schedule", "guided:0"}, MSC_ERR_USAGE,
+               {"--schedule: 'guided:0': chunk must be between 1 and 16777216 segments"}},
+        BadCli{"schedule_chunk_negative", {"--schedule", "block-cyclic:-2"}, MSC_ERR_USAGE,
+               {"--schedule: 'block-cyclic:-2': chunk must be between 1 and 16777216 segments"}},
+        BadCli{"schedule_chunk_above_max", {"--schedule", "dynamic:16777217"}, MSC_ERR_USAGE,
+               {"--schedule: 'dynamic:16777217': chunk must be between 1 and 16777216 segments"}},
+        BadCli{"schedule_chunk_empty", {"--schedule", "dynamic:"}, MSC_ERR_USAGE,
+               {"--schedule: 'dynamic:': chunk: not an integer"}},
+        BadCli{"schedule_chunk_junk", {"--schedule", "guided:x"}, MSC_ERR_USAGE,
+               {"--schedule: 'guided:x': chunk: not an integer"}},
+        BadCli{"schedule_chunk_fraction", {"--schedule", "dynamic:2.5"}, MSC_ERR_USAGE,
+               {"--schedule: 'dynamic:2.5': chunk: not a whole number"}},
+        BadCli{"missing_schedule_value", {"--schedule"}, MSC_ERR_USAGE,
+               {"--schedule: missing value"}},
+        BadCli{"slow_rank_without_factor", {"--slow-rank", "1"}, MSC_ERR_USAGE,
+               {"--slow-rank: '1': expected RANK:FACTOR"}},
+        BadCli{"slow_rank_empty", {"--slow-rank", ""}, MSC_ERR_USAGE,
+               {"--slow-rank: '': expected RANK:FACTOR"}},
+        BadCli{"slow_rank_negative", {"--slow-rank", "-1:2"}, MSC_ERR_USAGE,
+               {"--slow-rank: '-1:2': RANK must be an integer from 0 to 1000000"}},
+        BadCli{"slow_rank_missing_rank", {"--slow-rank", ":2"}, MSC_ERR_USAGE,
+               {"--slow-rank: ':2': RANK must be an integer from 0 to 1000000"}},
+        BadCli{"slow_rank_junk_rank", {"--slow-rank", "x:2"}, MSC_ERR_USAGE,
+               {"--slow-rank: 'x:2': RANK must be an integer from 0 to 1000000"}},
+        BadCli{"slow_rank_fraction_rank", {"--slow-rank", "1.5:2"}, MSC_ERR_USAGE,
+               {"--slow-rank: '1.5:2': RANK must be an integer from 0 to 1000000"}},
+        BadCli{"slow_rank_overlong_rank", {"--slow-rank", "000000000000000000000000000000001:2"},
+               MSC_ERR_USAGE,
+               {"--slow-rank: '000000000000000000000000000000001:2': expected RANK:FACTOR"}},
+        BadCli{"slow_rank_factor_zero", {"--slow-rank", "1:0"}, MSC_ERR_USAGE,
+               {"--slow-rank: '1:0': FACTOR must be an integer from 1 to 100"}},
+        BadCli{"slow_rank_factor_above_max", {"--slow-rank", "1:101"}, MSC_ERR_USAGE,
+               {"--slow-rank: '1:101': FACTOR must be an integer from 1 to 100"}},
+        BadCli{"slow_rank_factor_negative", {"--slow-rank", "1:-2"}, MSC_ERR_USAGE,
+               {"--slow-rank: '1:-2': FACTOR must be an integer from 1 to 100"}},
+        BadCli{"slow_rank_factor_fraction", {"--slow-rank", "1:1.5"}, MSC_ERR_USAGE,
+               {"--slow-rank: '1:1.5': FACTOR must be an integer from 1 to 100"}},
+        BadCli{"slow_rank_factor_empty", {"--slow-rank", "1:"}, MSC_ERR_USAGE,
+               {"--slow-rank: '1:': FACTOR must be an integer from 1 to 100"}},
+        BadCli{"slow_rank_factor_junk", {"--slow-rank", "1:2x"}, MSC_ERR_USAGE,
+               {"--slow-rank: '1:2x': FACTOR must be an integer from 1 to 100"}},
+        BadCli{"slow_rank_three_fields", {"--slow-rank", "1:2:3"}, MSC_ERR_USAGE,
+               {"--slow-rank: '1:2:3': FACTOR must be an integer from 1 to 100"}},
+        BadCli{"missing_slow_rank_value", {"--slow-rank"}, MSC_ERR_USAGE,
+               {"--slow-rank: missing value"}},
         BadCli{"param_unknown_key", {"--param", "bogus=1"}, MSC_ERR_USAGE,
                {"--param", "'bogus=1'"}},
         BadCli{"param_bad_value", {"-k", "random_fill", "-p", "seed=x"}, MSC_ERR_USAGE,
@@ -371,6 +519,28 @@ TEST(Cli, MissingValueMessageIsExact) {
     EXPECT_EQ(err, "--range: missing value");
 }
 
+TEST(Cli, ScheduleErrorMessageIsExactlyOptionValueReason) {
+    Argv a{"--schedule", "dynamic:0"};
+    msc_options o;
+    std::string err;
+    ASSERT_EQ(Parse(a, &o, &err), MSC_ERR_USAGE);
+    EXPECT_EQ(err, "--schedule: 'dynamic:0': chunk must be between 1 and 16777216 segments");
+}
+
+TEST(Cli, SlowRankErrorMessagesAreExact) {
+    msc_options o;
+    std::string err;
+    Argv a{"--slow-rank", "3"};
+    ASSERT_EQ(Parse(a, &o, &err), MSC_ERR_USAGE);
+    EXPECT_EQ(err, "--slow-rank: '3': expected RANK:FACTOR");
+    Argv b{"--slow-rank", "3:0"};
+    ASSERT_EQ(Parse(b, &o, &err), MSC_ERR_USAGE);
+    EXPECT_EQ(err, "--slow-rank: '3:0': FACTOR must be an integer from 1 to 100");
+    Argv c{"--slow-rank", "-3:2"};
+    ASSERT_EQ(Parse(c, &o, &err), MSC_ERR_USAGE);
+    EXPECT_EQ(err, "--slow-rank: '-3:2': RANK must be an integer from 0 to 1000000");
+}
+
 TEST(Cli, ToleratesNullErrorBuffer) {
     Argv a{"--range", "12:5"};
     msc_options o;
@@ -380,9 +550,12 @@ TEST(Cli, ToleratesNullErrorBuffer) {
 // ---- repeated parsing --------------------------------------------------------------------------
 
 TEST(Cli, ParsingTwiceInARowStartsAfresh) {
-    msc_options a = ParseOk({"-k", "pi", "-r", "0:1000", "-q", "-s", "10"});
+    msc_options a = ParseOk({"-k", "pi", "-r", "0:1000", "-q", "-s", "10", "--schedule",
+                             "guided:4", "--slow-rank", "1:5"});
     EXPECT_EQ(a.kernel, msc_kernel_find("pi"));
     msc_options b = ParseOk({"-r", "5:10"});
+    EXPECT_EQ(b.schedule.kind, MSC_SCHED_BLOCK);
+    EXPECT_EQ(b.slow_rank, -1);
     EXPECT_EQ(b.kernel, msc_kernel_find("do_math"));
     EXPECT_EQ(b.range.lo, 5);
     EXPECT_EQ(b.range.hi, 10);
@@ -456,9 +629,24 @@ TEST(Cli, HelpNamesEveryKernel) {
 TEST(Cli, HelpNamesEveryOption) {
     const std::string h = Help();
     for (const char *opt : {"--kernel", "-k", "--range", "-r", "--segments", "-s", "--schedule",
-                            "--param", "-p", "--serial-baseline", "--quiet", "-q", "--json",
+                            "--param", "-p", "--serial-baseline", "--slow-rank", "--quiet", "-q",
+                            "--json",
                             "--csv", "--help", "-h", "--list-kernels", "-l", "--version", "-V"})
         EXPECT_NE(h.find(opt), std::string::npos) << opt;
+}
+
+TEST(Cli, HelpNamesEveryScheduleAndItsChunkForm) {
+    const std::string h = Help();
+    for (const char *form : {"block", "cyclic", "block-cyclic:K", "dynamic:K", "guided:MIN",
+                             "weighted"})
+        EXPECT_NE(h.find(form), std::string::npos) << form;
+}
+
+TEST(Cli, HelpNamesEveryPhase) {
+    const std::string h = Help();
+    for (const char *phase : {"init", "setup", "baseline", "serial", "calibrate", "scatter",
+                              "compute", "gather", "combine", "verify"})
+        EXPECT_NE(h.find(phase), std::string::npos) << phase;
 }
 
 TEST(Cli, HelpListsEveryExitCode) {

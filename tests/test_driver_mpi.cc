@@ -1,17 +1,22 @@
 // test_driver_mpi.cc — the driver under mpirun (ctest runs this binary at 1, 2, 3 and 4 ranks).
 // For every kernel and awkward ranges, the distributed run must give the kernel's reference
 // result, cover every element exactly once, and produce the same digest as a serial computation
-// of the same segments — which is what makes digests equal across rank counts.
+// of the same segments — which is what makes digests equal across rank counts. Every kernel under
+// every schedule must give block's digest, with the chunks and atomic claims its plan implies.
 #include <gtest/gtest.h>
 #include <mpi.h>
 
+#include <algorithm>
+#include <cctype>
 #include <cstring>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "mpiscale/cli.h"
 #include "mpiscale/driver.h"
 #include "mpiscale/kernel.h"
+#include "mpiscale/schedule.h"
 
 namespace {
 
@@ -148,6 +153,157 @@ const Case cases[] = {
 };
 
 INSTANTIATE_TEST_SUITE_P(AllKernels, DriverKernels, ::testing::ValuesIn(cases));
+
+// ---- every kernel under every schedule --------------------------------------------------------
+
+// A small awkward range (and parameters) per kernel: an odd element count not divisible by 7,
+// well under a second at any rank count. A kernel not listed here runs over 1:1004 with its
+// default parameters, so a newly registered kernel is covered without editing this table.
+struct SmallRun {
+    const char *kernel;
+    const char *range;
+    const char *param; // or nullptr
+};
+
+const SmallRun small_runs[] = {
+    {"do_math", "-1000:20003", nullptr},        {"sum_squares", "-5000:4999", nullptr},
+    {"random_fill", "-777:20000", "seed=42"},   {"pi", "-50000:50001", nullptr},
+    {"primes", "-100:100003", nullptr},         {"sleep", "0:23", "usec=20"},
+    {"amdahl", "-1000:20003", "serial=0.3"},    {"heavy_tail", "0:1003", nullptr},
+};
+
+SmallRun small_run(const msc_kernel *k)
+{
+    for (const SmallRun &r : small_runs)
+        if (std::strcmp(r.kernel, k->name) == 0) return r;
+    return SmallRun{k->name, "1:1004", nullptr};
+}
+
+const char *const schedule_specs[] = {"block",   "cyclic", "block-cyclic:3", "dynamic",
+                                      "dynamic:1", "guided", "guided:2",      "weighted"};
+
+// (kernel index in the registry, --schedule value, --segments): 7 segments leave a remainder at
+// 2, 3 and 4 ranks; 3 segments leave a rank without work at 4.
+using ScheduleCase = std::tuple<size_t, const char *, int>;
+
+class DriverSchedules : public ::testing::TestWithParam<ScheduleCase> {};
+
+// Runs the job of `args` on MPI_COMM_WORLD into *rec; returns this rank's status.
+msc_status run_job(const std::vector<std::string> &args, msc_run_record *rec, char *err, size_t len)
+{
+    const msc_options o = parse(args);
+    std::memset(rec, 0, sizeof *rec);
+    return msc_driver_run(&o, MPI_COMM_WORLD, 0.0, rec, err, len);
+}
+
+TEST_P(DriverSchedules, SameDigestAsBlockEverySegmentOnce)
+{
+    const msc_kernel *k = msc_kernel_at(std::get<0>(GetParam()));
+    const char *spec = std::get<1>(GetParam());
+    const std::string segments = std::to_string(std::get<2>(GetParam()));
+    const SmallRun run = small_run(k);
+    std::vector<std::string> args = {"--kernel", k->name, "--range", run.range, "--segments", segments};
+    if (run.param != nullptr) {
+        args.push_back("--param");
+        args.push_back(run.param);
+    }
+    std::vector<std::string> block_args = args, sched_args = args;
+    block_args.insert(block_args.end(), {"--schedule", "block"});
+    sched_args.insert(sched_args.end(), {"--schedule", spec});
+
+    // Both runs are collective: every rank makes both calls before any assertion can return.
+    msc_run_record block_rec, rec;
+    char block_err[512] = "", err[512] = "";
+    const msc_status block_st = run_job(block_args, &block_rec, block_err, sizeof block_err);
+    const msc_status st = run_job(sched_args, &rec, err, sizeof err);
+    int mine[2] = {(int)block_st, (int)st}, lo[2] = {0, 0}, hi[2] = {0, 0};
+    MPI_Allreduce(mine, lo, 2, MPI_INT, MPI_MIN, MPI_COMM_WORLD);
+    MPI_Allreduce(mine, hi, 2, MPI_INT, MPI_MAX, MPI_COMM_WORLD);
+    EXPECT_EQ(lo[0], hi[0]) << "ranks disagree on the block run's status";
+    EXPECT_EQ(lo[1], hi[1]) << "ranks disagree on the status under " << spec;
+    EXPECT_EQ(block_st, MSC_OK) << block_err;
+    EXPECT_EQ(st, MSC_OK) << err;
+
+    if (world_rank() == 0 && block_st == MSC_OK && st == MSC_OK) {
+        const int p = world_size();
+        const msc_options o = parse(sched_args);
+        msc_partial total;
+        const uint64_t want = serial_digest(o, &total);
+        char want_hex[17], want_result[64];
+        std::snprintf(want_hex, sizeof want_hex, "%016llx", (unsigned long long)want);
+        msc_result_format(o.kernel, &total, want_result, sizeof want_result);
+        const int64_t n = msc_range_count(o.range);
+        const int64_t n_serial =
+            (int64_t)(msc_kernel_serial_share(o.kernel, &o.params) * (double)n);
+        const int64_t n_seg = msc_segments_clip(n - n_serial, o.segments_requested);
+
+        EXPECT_EQ(rec.status, MSC_OK);
+        EXPECT_TRUE(rec.verdict.pass) << rec.verdict.method;
+        EXPECT_STREQ(rec.digest, block_rec.digest) << "the digest differs from block's";
+        EXPECT_STREQ(rec.digest, want_hex) << "the digest differs from a serial run of segments";
+        EXPECT_STREQ(rec.result, want_result);
+        EXPECT_EQ(total.n_items, n);
+        EXPECT_EQ(rec.segments, n_seg);
+        EXPECT_EQ(rec.ranks, p);
+        EXPECT_EQ(rec.schedule.kind, o.schedule.kind);
+        if (o.schedule.chunk > 0) {
+            EXPECT_EQ(rec.schedule.chunk, o.schedule.chunk);
+        }
+
+        // The plan the driver must have followed, from the same inputs (weighted: P chunks, sized
+        // by speeds measured in the run).
+        msc_plan plan;
+        char plan_err[256] = "";
+        ASSERT_EQ(msc_plan_init(&plan, &o.schedule, n_seg, p, nullptr, plan_err, sizeof plan_err),
+                  MSC_OK)
+            << plan_err;
+        EXPECT_EQ(rec.balance.chunks, plan.n_chunks);
+        EXPECT_EQ(rec.schedule.chunk, plan.sched.chunk);
+        if (msc_schedule_is_dynamic(o.schedule.kind)) {
+            // Each chunk is claimed once; then every rank makes one last claim that finds no work.
+            EXPECT_EQ(rec.balance.claims, rec.balance.chunks + p);
+            EXPECT_GE(rec.idle_ranks, std::max<int64_t>(0, p - plan.n_chunks));
+            EXPECT_LT(rec.idle_ranks, p);
+        } else {
+            EXPECT_EQ(rec.balance.claims, 0);
+            EXPECT_EQ(rec.balance.claims_s, 0.0);
+            if (o.schedule.kind == MSC_SCHED_WEIGHTED) {
+                EXPECT_GE(rec.idle_ranks, std::max<int64_t>(0, p - n_seg));
+                EXPECT_LT(rec.idle_ranks, p);
+            } else {
+                int idle = 0;
+                for (int r = 0; r < p; r++) idle += msc_plan_rank_segments(&plan, r) == 0;
+                EXPECT_EQ(rec.idle_ranks, idle);
+            }
+        }
+        if (o.schedule.kind == MSC_SCHED_WEIGHTED && p > 1) {
+            EXPECT_GT(rec.balance.speed_min, 0.0);
+            EXPECT_LE(rec.balance.speed_min, rec.balance.speed_max);
+            EXPECT_GT(rec.phases[MSC_PHASE_CALIBRATE].max_s, 0.0) << "no calibrate phase";
+        } else {
+            // One rank takes every segment whatever its speed: nothing to calibrate.
+            EXPECT_EQ(rec.phases[MSC_PHASE_CALIBRATE].max_s, 0.0);
+        }
+        msc_plan_free(&plan);
+    }
+    msc_record_free(&block_rec);
+    msc_record_free(&rec);
+}
+
+std::string schedule_case_name(const ::testing::TestParamInfo<ScheduleCase> &info)
+{
+    std::string name = std::string(msc_kernel_at(std::get<0>(info.param))->name) + "_" +
+                       std::get<1>(info.param) + "_S" + std::to_string(std::get<2>(info.param));
+    for (char &c : name)
+        if (!std::isalnum((unsigned char)c)) c = '_';
+    return name;
+}
+
+INSTANTIATE_TEST_SUITE_P(AllKernelsAllSchedules, DriverSchedules,
+                         ::testing::Combine(::testing::Range<size_t>(0, msc_kernel_count()),
+                                            ::testing::ValuesIn(schedule_specs),
+                                            ::testing::Values(7, 3)),
+                         schedule_case_name);
 
 // Runs the job of `args` with the kernel's run function replaced by `run`: a planted fault.
 msc_status run_faulty(std::vector<std::string> args,

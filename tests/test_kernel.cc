@@ -146,6 +146,41 @@ uint64_t RefPrimes(int64_t lo, int64_t hi) {
     return c;
 }
 
+// heavy_tail, from the description in its source: element i is Philox4x32-10 at counter
+// (i lo, i hi, 0x68746c69, 0) keyed by (seed lo, seed hi); words 0-1 give u in (0, 1], words 2-3
+// the start state; the walk is w = min(2^26, floor(1024 u^(-1/alpha))) steps of Knuth's MMIX LCG.
+struct TailElement {
+    uint64_t x0, steps;
+};
+
+TailElement RefTailElement(uint64_t seed, double alpha, int64_t i) {
+    const uint64_t u64 = static_cast<uint64_t>(i);
+    philox4x32_ctr_t ctr = {{static_cast<uint32_t>(u64), static_cast<uint32_t>(u64 >> 32),
+                             0x68746c69u, 0u}};
+    philox4x32_key_t key = {{static_cast<uint32_t>(seed), static_cast<uint32_t>(seed >> 32)}};
+    const philox4x32_ctr_t r = philox4x32(ctr, key);
+    const uint64_t bits = ((static_cast<uint64_t>(r.v[0]) << 32 | r.v[1]) >> 11) + 1;
+    const double u = std::ldexp(static_cast<double>(bits), -53);
+    const double w = std::floor(1024.0 * std::pow(u, -1.0 / alpha));
+    const uint64_t cap = UINT64_C(1) << 26;
+    TailElement e;
+    e.steps = w >= static_cast<double>(cap) ? cap : static_cast<uint64_t>(w);
+    e.x0 = static_cast<uint64_t>(r.v[2]) << 32 | r.v[3];
+    return e;
+}
+
+// The plain walk, step by step.
+u128 RefHeavyTail(uint64_t seed, double alpha, int64_t lo, int64_t hi) {
+    u128 s = 0;
+    for (int64_t i = lo; i < hi; ++i) {
+        const TailElement e = RefTailElement(seed, alpha, i);
+        uint64_t x = e.x0;
+        for (uint64_t k = 0; k < e.steps; ++k) x = 6364136223846793005ull * x + 1442695040888963407ull;
+        s += x;
+    }
+    return s;
+}
+
 // ---- the registry ------------------------------------------------------------------------------
 
 TEST(Kernel, RegistryHoldsExactlyTheDocumentedKernels) {
@@ -157,7 +192,7 @@ TEST(Kernel, RegistryHoldsExactlyTheDocumentedKernels) {
         EXPECT_TRUE(names.insert(k->name).second) << "duplicate kernel " << k->name;
     }
     const std::set<std::string> want = {"do_math", "sum_squares", "random_fill", "pi",
-                                        "primes",  "sleep",       "amdahl"};
+                                        "primes",  "sleep",       "amdahl",      "heavy_tail"};
     EXPECT_EQ(names, want);
     EXPECT_EQ(msc_kernel_count(), want.size());
 }
@@ -321,6 +356,12 @@ TEST_P(KernelCase, WholeRangeMatchesIndependentReference) {
     } else if (name == "pi") {
         EXPECT_EQ(Exact(t), 0u);
         EXPECT_NEAR(t.real, M_PI, 1e-6);
+    } else if (name == "heavy_tail") {
+        const msc_kernel *k = k_;
+        EXPECT_EQ(U128Text(Exact(t)),
+                  U128Text(RefHeavyTail(static_cast<uint64_t>(msc_params_get(k, &p_, "seed")),
+                                        msc_params_get(k, &p_, "alpha"), r_.lo, r_.hi)));
+        EXPECT_EQ(t.real, 0.0);
     } else if (name == "random_fill") {
         // Each element contributes a 53-bit integer k with k * 2^-53 in [0, 1): the sum is below
         // n * 2^53 and its mean near 2^52.
@@ -444,7 +485,10 @@ INSTANTIATE_TEST_SUITE_P(
         KCase{"sleep_usec0", "sleep", 0, 1000, {"usec=0"}},
         KCase{"sleep_negative_start", "sleep", -10, 10, {"usec=0"}},
         KCase{"amdahl_default", "amdahl", 0, 10000, {}},
-        KCase{"amdahl_negative_start", "amdahl", -5000, 5000, {"serial=0"}}),
+        KCase{"amdahl_negative_start", "amdahl", -5000, 5000, {"serial=0"}},
+        KCase{"heavy_tail_default", "heavy_tail", 0, 2000, {}},
+        KCase{"heavy_tail_negative_start_seed9_alpha2", "heavy_tail", -1000, 1000,
+              {"seed=9", "alpha=2"}}),
     [](const ::testing::TestParamInfo<KCase> &info) { return std::string(info.param.label); });
 
 // ---- kernel-specific behaviour -----------------------------------------------------------------
@@ -838,6 +882,14 @@ INSTANTIATE_TEST_SUITE_P(
                       BadParam{"real_too_large", "amdahl", "serial=0.96"},
                       BadParam{"real_one", "amdahl", "serial=1"},
                       BadParam{"case_matters", "amdahl", "SERIAL=0.3"},
+                      BadParam{"heavy_tail_alpha_below_min", "heavy_tail", "alpha=1.04"},
+                      BadParam{"heavy_tail_alpha_one", "heavy_tail", "alpha=1"},
+                      BadParam{"heavy_tail_alpha_above_max", "heavy_tail", "alpha=4.01"},
+                      BadParam{"heavy_tail_alpha_nan", "heavy_tail", "alpha=nan"},
+                      BadParam{"heavy_tail_seed_negative", "heavy_tail", "seed=-1"},
+                      BadParam{"heavy_tail_seed_above_max", "heavy_tail",
+                               "seed=9007199254740993"},
+                      BadParam{"heavy_tail_seed_fraction", "heavy_tail", "seed=0.5"},
                       BadParam{"key_is_prefix_of_name", "random_fill", "see=1"},
                       BadParam{"name_is_prefix_of_key", "random_fill", "seeds=1"}),
     [](const ::testing::TestParamInfo<BadParam> &info) { return std::string(info.param.label); });
@@ -903,10 +955,12 @@ TEST(Kernel, SerialShareIsTheAmdahlParameter) {
     EXPECT_EQ(msc_kernel_serial_share(am, &p), 0.3);
     p = Params(am, {"serial=0.5"});
     EXPECT_EQ(msc_kernel_serial_share(am, &p), 0.5);
-    for (const char *name : {"do_math", "sum_squares", "random_fill", "pi", "primes", "sleep"}) {
-        const msc_kernel *k = Kernel(name);
+    for (size_t i = 0; i < msc_kernel_count(); ++i) {
+        const msc_kernel *k = msc_kernel_at(i);
+        if (k == am) continue;
+        EXPECT_EQ(k->serial_param, -1) << k->name;
         const msc_params q = Params(k, {});
-        EXPECT_EQ(msc_kernel_serial_share(k, &q), 0.0) << name;
+        EXPECT_EQ(msc_kernel_serial_share(k, &q), 0.0) << k->name;
     }
 }
 
@@ -1207,3 +1261,155 @@ TEST(Kernel, VerdictSaysWhenTheTotalWasCheckedExactly) {
     const msc_kernel *pi = Kernel("pi");
     EXPECT_EQ(Verify(pi, small, pd, RunSegmented(pi, small, 4, pd)).exact, 0);
 }
+
+// ---- heavy_tail --------------------------------------------------------------------------------
+
+namespace {
+
+// The jump-ahead (reference_run) against the plain walk (run), segment by segment.
+TEST(Kernel, HeavyTailRunEqualsReferenceRunForManySeedsAndAlphas) {
+    const msc_kernel *k = Kernel("heavy_tail");
+    ASSERT_NE(k->reference_run, nullptr);
+    for (const char *seed : {"seed=0", "seed=1", "seed=7", "seed=4294967296",
+                             "seed=9007199254740992"})
+        for (const char *alpha : {"alpha=1.05", "alpha=1.2", "alpha=2.5", "alpha=4"}) {
+            const msc_params p = Params(k, {seed, alpha});
+            for (msc_range r : {msc_range{0, 1}, msc_range{0, 64}, msc_range{-40, 23},
+                                msc_range{INT64_C(1) << 40, (INT64_C(1) << 40) + 17}}) {
+                msc_partial a, b;
+                std::memset(&a, 0xA5, sizeof a);
+                std::memset(&b, 0x5A, sizeof b);
+                k->run(r, r.lo, r.hi, &p, &a);
+                k->reference_run(r, r.lo, r.hi, &p, &b);
+                EXPECT_EQ(U128Text(Exact(a)), U128Text(Exact(b)))
+                    << seed << " " << alpha << " [" << r.lo << ", " << r.hi << ")";
+                EXPECT_EQ(a.n_items, r.hi - r.lo);
+                EXPECT_EQ(b.n_items, r.hi - r.lo);
+                EXPECT_EQ(a.real, 0.0);
+                EXPECT_EQ(b.real, 0.0);
+            }
+        }
+}
+
+TEST(Kernel, HeavyTailMatchesThePlainWalkOfItsDescription) {
+    const msc_kernel *k = Kernel("heavy_tail");
+    for (const char *alpha : {"alpha=1.05", "alpha=3"}) {
+        const msc_params p = Params(k, {"seed=3", alpha});
+        const msc_range r{100, 400};
+        const msc_partial t = RunSegmented(k, r, 7, p);
+        EXPECT_EQ(U128Text(Exact(t)), U128Text(RefHeavyTail(3, msc_params_get(k, &p, "alpha"),
+                                                            r.lo, r.hi)))
+            << alpha;
+    }
+}
+
+TEST(Kernel, HeavyTailVerifyPassesOnTheTrueTotalAndFailsWhenItIsOffByOne) {
+    const msc_kernel *k = Kernel("heavy_tail");
+    for (const char *seed : {"seed=1", "seed=12345"}) {
+        const msc_params p = Params(k, {seed, "alpha=1.5"});
+        const msc_range r{-500, 1500};
+        msc_partial t = RunSegmented(k, r, 16, p);
+        msc_verdict v = Verify(k, r, p, t);
+        EXPECT_EQ(v.pass, 1) << seed << ": " << v.method;
+        EXPECT_EQ(v.exact, 1) << "every walk is recomputed: the total is checked exactly";
+        EXPECT_STREQ(v.expected, U128Text(Exact(t)).c_str());
+        EXPECT_NE(std::string(v.method).find("jump-ahead"), std::string::npos) << v.method;
+        const u128 want = Exact(t);
+        for (int delta : {+1, -1}) {
+            const u128 off = want + static_cast<u128>(static_cast<i128>(delta));
+            t.exact_lo = static_cast<uint64_t>(off);
+            t.exact_hi = static_cast<uint64_t>(off >> 64);
+            v = Verify(k, r, p, t);
+            EXPECT_EQ(v.pass, 0) << seed << " total off by " << delta;
+            EXPECT_STREQ(v.expected, U128Text(want).c_str()) << "expected names the true total";
+        }
+    }
+}
+
+TEST(Kernel, HeavyTailTotalUnderOneSeedDoesNotVerifyUnderAnother) {
+    const msc_kernel *k = Kernel("heavy_tail");
+    const msc_range r{0, 500};
+    const msc_partial t = RunK(k, r, r.lo, r.hi, Params(k, {"seed=1"}));
+    EXPECT_EQ(Verify(k, r, Params(k, {"seed=2"}), t).pass, 0);
+    EXPECT_EQ(Verify(k, r, Params(k, {"seed=1", "alpha=1.3"}), t).pass, 0);
+}
+
+TEST(Kernel, HeavyTailElementDependsOnlyOnSeedAndIndex) {
+    const msc_kernel *k = Kernel("heavy_tail");
+    const msc_params p = Params(k, {"seed=5"});
+    const msc_partial a = RunK(k, msc_range{0, 1000}, 700, 701, p);
+    const msc_partial b = RunK(k, msc_range{700, 701}, 700, 701, p);
+    EXPECT_EQ(Exact(a), Exact(b));
+    EXPECT_LT(Exact(a), static_cast<u128>(1) << 64) << "one element is one 64-bit end state";
+}
+
+TEST(Kernel, HeavyTailParamsHaveTheirDocumentedDefaultsAndBounds) {
+    const msc_kernel *k = Kernel("heavy_tail");
+    ASSERT_EQ(k->n_params, 2);
+    EXPECT_STREQ(k->params[0].name, "seed");
+    EXPECT_EQ(k->params[0].type, MSC_PARAM_INT);
+    EXPECT_EQ(k->params[0].def, 1.0);
+    EXPECT_EQ(k->params[0].min, 0.0);
+    EXPECT_EQ(k->params[0].max, 9007199254740992.0);
+    EXPECT_STREQ(k->params[1].name, "alpha");
+    EXPECT_EQ(k->params[1].type, MSC_PARAM_REAL);
+    EXPECT_EQ(k->params[1].def, 1.2);
+    EXPECT_EQ(k->params[1].min, 1.05);
+    EXPECT_EQ(k->params[1].max, 4.0);
+    const msc_params p = Params(k, {"alpha=1.05", "seed=9007199254740992"});
+    EXPECT_EQ(msc_params_get(k, &p, "alpha"), 1.05);
+    EXPECT_EQ(msc_params_get(k, &p, "seed"), 9007199254740992.0);
+    const msc_params q = Params(k, {"alpha=4"});
+    EXPECT_EQ(msc_params_get(k, &q, "alpha"), 4.0);
+}
+
+TEST(Kernel, HeavyTailAlphaBoundsAreNamedWhenRefused) {
+    msc_params p;
+    char err[512] = "";
+    const char *low[] = {"alpha=1.04"};
+    ASSERT_EQ(msc_params_parse(Kernel("heavy_tail"), low, 1, &p, err, sizeof err), MSC_ERR_USAGE);
+    EXPECT_NE(std::string(err).find("1.05"), std::string::npos) << err;
+    EXPECT_NE(std::string(err).find("'alpha=1.04'"), std::string::npos) << err;
+}
+
+TEST(Kernel, HeavyTailCostsHaveAParetoTail) {
+    // P(w >= 1024 m) = m^-alpha: with alpha 1.2 about 6.3% of walks are 10x the minimum and
+    // 0.4% are 100x; no walk is shorter than 1024 steps or longer than 2^26.
+    const int n = 20000;
+    int over10 = 0, over100 = 0;
+    for (int64_t i = 0; i < n; ++i) {
+        const TailElement e = RefTailElement(1, 1.2, i);
+        ASSERT_GE(e.steps, 1024u) << i;
+        ASSERT_LE(e.steps, UINT64_C(1) << 26) << i;
+        over10 += e.steps >= 10240;
+        over100 += e.steps >= 102400;
+    }
+    const double p10 = std::pow(10.0, -1.2), p100 = std::pow(100.0, -1.2);
+    EXPECT_NEAR(over10, n * p10, 6 * std::sqrt(n * p10 * (1 - p10)));
+    EXPECT_NEAR(over100, n * p100, 6 * std::sqrt(n * p100 * (1 - p100)));
+}
+
+TEST(Kernel, HeavyTailHasNoRangeLimitOfItsOwn) {
+    const msc_kernel *k = Kernel("heavy_tail");
+    EXPECT_EQ(Check(k, msc_range{INT64_MIN, INT64_MAX}, Params(k, {})), MSC_OK);
+    // The end of the int64 range still runs (elements are keyed by their 64-bit index).
+    const msc_range r{INT64_MAX - 5, INT64_MAX};
+    const msc_params p = Params(k, {});
+    EXPECT_EQ(Verify(k, r, p, RunK(k, r, r.lo, r.hi, p)).pass, 1);
+}
+
+TEST(Kernel, HeavyTailSpotCheckFindsATamperedSegment) {
+    // heavy_tail has a reference_run, so sampled segments can be recomputed independently.
+    const msc_kernel *k = Kernel("heavy_tail");
+    const msc_params p = Params(k, {"seed=4"});
+    const msc_range r{0, 400};
+    std::vector<msc_partial> parts = SegmentParts(k, r, 8, p);
+    int64_t bad = 0;
+    EXPECT_EQ(msc_spot_check(k, r, r, 8, parts.data(), &p, 1 << 20, &bad), 8);
+    EXPECT_EQ(bad, -1);
+    parts[3].exact_lo += 1;
+    EXPECT_GT(msc_spot_check(k, r, r, 8, parts.data(), &p, 1 << 20, &bad), 0);
+    EXPECT_EQ(bad, 3);
+}
+
+}  // namespace

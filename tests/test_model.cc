@@ -1,10 +1,18 @@
-// test_model.cc — Amdahl, Karp–Flatt and the analysis of one run, against hand-worked values.
+// test_model.cc — Amdahl, Karp–Flatt and the analysis of one run, against hand-worked values; and
+// the balance analysis of a schedule: idle time, cost trend and spread, and each advice rule fired
+// by a constructed case (and kept quiet by a balanced one).
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
+#include <cstdint>
+#include <cstring>
 #include <string>
+#include <vector>
 
 #include "mpiscale/model.h"
+#include "mpiscale/schedule.h"
+#include "mpiscale/timing.h"
 
 namespace {
 
@@ -183,6 +191,483 @@ TEST(Model, AnalyseClampsSerialFractionToOne) {
     EXPECT_LE(a.serial_fraction, 1.0);
     EXPECT_DOUBLE_EQ(a.serial_fraction, 1.0);
     EXPECT_GE(a.serial_fraction, 0.0);
+}
+
+// ---- balance: idle time ------------------------------------------------------------------------
+
+// Runs msc_balance_analyse on a copy of `in` and returns the result.
+msc_balance Analyse(msc_schedule_kind kind, const std::vector<double> &seg,
+                    const std::vector<double> &compute, double imbalance,
+                    const msc_balance &in = msc_balance{},
+                    const std::vector<int> &owners = std::vector<int>{}) {
+    msc_balance b = in;
+    msc_balance_analyse(kind, static_cast<int64_t>(seg.size()), seg.data(),
+                        owners.empty() ? nullptr : owners.data(),
+                        static_cast<int>(compute.size()), compute.data(), imbalance, &b);
+    return b;
+}
+
+// Segment times 1, 2, ..., n: cost that grows along the range, like primes by trial division.
+std::vector<double> Growing(int n) {
+    std::vector<double> v;
+    for (int i = 0; i < n; ++i) v.push_back(i + 1.0);
+    return v;
+}
+
+// What a block split of `seg` over `p` ranks computes per rank (remainder to the low ranks).
+std::vector<double> BlockCompute(const std::vector<double> &seg, int p) {
+    std::vector<double> c(static_cast<size_t>(p), 0.0);
+    const size_t n = seg.size(), base = n / p, rem = n % p;
+    size_t s = 0;
+    for (size_t r = 0; r < static_cast<size_t>(p); ++r)
+        for (size_t j = 0; j < base + (r < rem ? 1 : 0); ++j) c[r] += seg[s++];
+    return c;
+}
+
+double Imbalance(const std::vector<double> &compute) {
+    return msc_imbalance(compute.data(), static_cast<int>(compute.size()));
+}
+
+TEST(Balance, IdleTimeIsWhatEachRankWaitedForTheSlowest) {
+    // Slowest 4 s: ranks wait 3 + 2 + 1 + 0 = 6 rank-s out of 4 x 4 = 16.
+    const msc_balance b = Analyse(MSC_SCHED_BLOCK, {1, 1, 1, 1}, {1, 2, 3, 4}, 0.6);
+    EXPECT_DOUBLE_EQ(b.idle_s, 6.0);
+    EXPECT_DOUBLE_EQ(b.idle_fraction, 0.375);
+}
+
+TEST(Balance, OneBusyRankOfFourLosesThreeQuartersOfTheCapacity) {
+    const msc_balance b = Analyse(MSC_SCHED_BLOCK, {1, 1}, {4, 0, 0, 0}, 3.0);
+    EXPECT_DOUBLE_EQ(b.idle_s, 12.0);
+    EXPECT_DOUBLE_EQ(b.idle_fraction, 0.75);
+}
+
+TEST(Balance, EqualRanksHaveNoIdleTime) {
+    const msc_balance b = Analyse(MSC_SCHED_BLOCK, {1, 1, 1}, {2.5, 2.5, 2.5}, 0.0);
+    EXPECT_DOUBLE_EQ(b.idle_s, 0.0);
+    EXPECT_DOUBLE_EQ(b.idle_fraction, 0.0);
+}
+
+TEST(Balance, OneRankHasNoIdleTime) {
+    const msc_balance b = Analyse(MSC_SCHED_DYNAMIC, {1, 2}, {3.0}, 0.0);
+    EXPECT_DOUBLE_EQ(b.idle_s, 0.0);
+    EXPECT_DOUBLE_EQ(b.idle_fraction, 0.0);
+}
+
+TEST(Balance, NoComputeAtAllGivesZeroIdleFractionNotNan) {
+    const msc_balance b = Analyse(MSC_SCHED_BLOCK, {}, {0, 0, 0}, 0.0);
+    EXPECT_DOUBLE_EQ(b.idle_s, 0.0);
+    EXPECT_DOUBLE_EQ(b.idle_fraction, 0.0);
+}
+
+// ---- balance: cost trend and spread ------------------------------------------------------------
+
+TEST(Balance, UniformCostHasTrendOneAndSpreadOne) {
+    const msc_balance b = Analyse(MSC_SCHED_BLOCK, std::vector<double>(40, 0.25), {5, 5}, 0.0);
+    EXPECT_DOUBLE_EQ(b.cost_trend, 1.0);
+    EXPECT_DOUBLE_EQ(b.cost_spread, 1.0);
+}
+
+TEST(Balance, LinearlyGrowingCostHasTheRatioOfTheLastTenthToTheFirst) {
+    // 100 segments: first tenth 1..10 (mean 5.5), last tenth 91..100 (mean 95.5).
+    EXPECT_DOUBLE_EQ(Analyse(MSC_SCHED_BLOCK, Growing(100), {1, 1}, 0).cost_trend, 95.5 / 5.5);
+    // 20 segments: tenths of two, 1..2 (1.5) and 19..20 (19.5).
+    EXPECT_DOUBLE_EQ(Analyse(MSC_SCHED_BLOCK, Growing(20), {1, 1}, 0).cost_trend, 13.0);
+    // 25 segments: tenths of two (25 / 10 rounded down), 1..2 and 24..25.
+    EXPECT_DOUBLE_EQ(Analyse(MSC_SCHED_BLOCK, Growing(25), {1, 1}, 0).cost_trend, 24.5 / 1.5);
+    // 10 segments: a tenth is one segment.
+    EXPECT_DOUBLE_EQ(Analyse(MSC_SCHED_BLOCK, Growing(10), {1, 1}, 0).cost_trend, 10.0);
+}
+
+TEST(Balance, FallingCostHasATrendBelowOne) {
+    std::vector<double> seg = Growing(100);
+    std::reverse(seg.begin(), seg.end());
+    EXPECT_DOUBLE_EQ(Analyse(MSC_SCHED_BLOCK, seg, {1, 1}, 0).cost_trend, 5.5 / 95.5);
+}
+
+TEST(Balance, CostTrendIsNanWithFewerThanTenSegments) {
+    EXPECT_TRUE(std::isnan(Analyse(MSC_SCHED_BLOCK, Growing(9), {1, 1}, 0).cost_trend));
+    EXPECT_TRUE(std::isnan(Analyse(MSC_SCHED_BLOCK, Growing(1), {1}, 0).cost_trend));
+    EXPECT_TRUE(std::isnan(Analyse(MSC_SCHED_BLOCK, {}, {1}, 0).cost_trend));
+}
+
+TEST(Balance, CostTrendIsNanWhenTheFirstTenthTookNoTime) {
+    std::vector<double> seg(20, 1.0);
+    seg[0] = seg[1] = 0.0;
+    EXPECT_TRUE(std::isnan(Analyse(MSC_SCHED_BLOCK, seg, {1, 1}, 0).cost_trend));
+}
+
+TEST(Balance, CostSpreadIsTheSlowestSegmentOverTheMedian) {
+    EXPECT_DOUBLE_EQ(Analyse(MSC_SCHED_BLOCK, {1, 1, 9, 1, 1}, {1}, 0).cost_spread, 9.0);
+    EXPECT_DOUBLE_EQ(Analyse(MSC_SCHED_BLOCK, {100, 4, 2, 3, 1}, {1}, 0).cost_spread, 100.0 / 3);
+    EXPECT_DOUBLE_EQ(Analyse(MSC_SCHED_BLOCK, {2.0}, {1}, 0).cost_spread, 1.0);
+    EXPECT_DOUBLE_EQ(Analyse(MSC_SCHED_BLOCK, Growing(101), {1}, 0).cost_spread, 101.0 / 51);
+    // Even counts where both middle values agree, so either convention gives the same median.
+    EXPECT_DOUBLE_EQ(Analyse(MSC_SCHED_BLOCK, {5, 2, 2, 2, 2, 1}, {1}, 0).cost_spread, 2.5);
+}
+
+TEST(Balance, CostSpreadIsNanWithoutSegmentsOrWithAZeroMedian) {
+    EXPECT_TRUE(std::isnan(Analyse(MSC_SCHED_BLOCK, {}, {1}, 0).cost_spread));
+    EXPECT_TRUE(std::isnan(Analyse(MSC_SCHED_BLOCK, {0, 0, 0, 1, 2}, {1}, 0).cost_spread));
+}
+
+TEST(Balance, CostSpreadMatchesASortedMedianOnShuffledData) {
+    // The median comes from an in-place selection; check it against nth_element on many inputs,
+    // including runs of equal values (the classic trap for partition loops).
+    uint64_t state = 7;
+    auto next = [&state]() {
+        state = state * 6364136223846793005ull + 1442695040888963407ull;
+        return state >> 33;
+    };
+    for (int trial = 0; trial < 400; ++trial) {
+        const size_t n = 1 + 2 * (next() % 60);  // odd: one middle value
+        const uint64_t distinct = 1 + next() % 8;
+        std::vector<double> seg;
+        for (size_t i = 0; i < n; ++i) seg.push_back(1.0 + static_cast<double>(next() % distinct));
+        const std::vector<double> before = seg;
+        std::vector<double> sorted = seg;
+        std::nth_element(sorted.begin(), sorted.begin() + n / 2, sorted.end());
+        const double median = sorted[n / 2];
+        const double max = *std::max_element(seg.begin(), seg.end());
+        const msc_balance b = Analyse(MSC_SCHED_BLOCK, seg, {1}, 0);
+        ASSERT_DOUBLE_EQ(b.cost_spread, max / median) << "trial " << trial << " n=" << n;
+        ASSERT_EQ(seg, before) << "the segment times must not be reordered";
+    }
+}
+
+TEST(Balance, AnalyseKeepsTheClaimsChunksAndSpeedsItWasGiven) {
+    msc_balance in{};
+    in.chunks = 17;
+    in.claims = 21;
+    in.claims_s = 0.001;
+    in.claim_max_s = 0.0002;
+    in.speed_min = 1e6;
+    in.speed_max = 3e6;
+    const msc_balance b = Analyse(MSC_SCHED_WEIGHTED, Growing(30), {3, 4}, 0.1, in);
+    EXPECT_EQ(b.chunks, 17);
+    EXPECT_EQ(b.claims, 21);
+    EXPECT_EQ(b.claims_s, 0.001);
+    EXPECT_EQ(b.claim_max_s, 0.0002);
+    EXPECT_EQ(b.speed_min, 1e6);
+    EXPECT_EQ(b.speed_max, 3e6);
+}
+
+// ---- balance: advice ---------------------------------------------------------------------------
+
+bool Has(const msc_balance &b, const char *needle) {
+    return std::string(b.advice).find(needle) != std::string::npos;
+}
+
+TEST(Balance, ImbalanceThresholdIsTenPercent) { EXPECT_DOUBLE_EQ(MSC_ADVICE_IMBALANCE, 0.10); }
+
+TEST(Balance, BlockWithGrowingCostAdvisesGuidedOrDynamic) {
+    const std::vector<double> seg = Growing(100), compute = BlockCompute(seg, 4);
+    ASSERT_GT(Imbalance(compute), 0.7);
+    const msc_balance b = Analyse(MSC_SCHED_BLOCK, seg, compute, Imbalance(compute));
+    EXPECT_STREQ(b.advice,
+                 "segment cost grows 17.4x along the range (last tenth vs first), so contiguous "
+                 "shares are unequal work: --schedule guided or dynamic would likely balance it");
+}
+
+TEST(Balance, BlockWithFallingCostSaysItFalls) {
+    std::vector<double> seg = Growing(100);
+    std::reverse(seg.begin(), seg.end());
+    const std::vector<double> compute = BlockCompute(seg, 4);
+    const msc_balance b = Analyse(MSC_SCHED_BLOCK, seg, compute, Imbalance(compute));
+    EXPECT_TRUE(Has(b, "segment cost falls 17.4x")) << b.advice;
+    EXPECT_TRUE(Has(b, "guided or dynamic")) << b.advice;
+}
+
+TEST(Balance, WeightedWithGrowingCostAdvisesGuidedOrDynamicToo) {
+    const std::vector<double> seg = Growing(100), compute = BlockCompute(seg, 4);
+    const msc_balance b = Analyse(MSC_SCHED_WEIGHTED, seg, compute, Imbalance(compute));
+    EXPECT_TRUE(Has(b, "grows 17.4x")) << b.advice;
+    EXPECT_TRUE(Has(b, "--schedule guided or dynamic")) << b.advice;
+}
+
+TEST(Balance, GrowingCostBelowOnePointFiveIsNotATrend) {
+    // Costs 1.0 to 1.4 (trend 1.37): the imbalance must be explained some other way.
+    std::vector<double> seg;
+    for (int i = 0; i < 100; ++i) seg.push_back(1.0 + 0.004 * i);
+    std::vector<double> compute = BlockCompute(seg, 4);
+    compute[1] *= 1.5;  // a slow rank, so the advice has something to say
+    const msc_balance b = Analyse(MSC_SCHED_BLOCK, seg, compute, Imbalance(compute));
+    ASSERT_LT(b.cost_trend, 1.5);
+    EXPECT_FALSE(Has(b, "grows")) << b.advice;
+    EXPECT_TRUE(Has(b, "--schedule dynamic")) << b.advice;
+}
+
+TEST(Balance, IrregularSpikesAdviseDynamic) {
+    // Uniform cost with three segments 20x the rest, none in the first or last tenth.
+    std::vector<double> seg(100, 1.0);
+    seg[15] = seg[20] = seg[35] = 20.0;
+    const std::vector<double> compute = BlockCompute(seg, 4);  // 63, 44, 25, 25
+    ASSERT_GT(Imbalance(compute), 0.5);
+    const msc_balance b = Analyse(MSC_SCHED_BLOCK, seg, compute, Imbalance(compute));
+    EXPECT_DOUBLE_EQ(b.cost_trend, 1.0);
+    EXPECT_DOUBLE_EQ(b.cost_spread, 20.0);
+    EXPECT_STREQ(b.advice, "segment costs are irregular (slowest 20.0x the median): --schedule "
+                           "dynamic would likely balance it");
+}
+
+TEST(Balance, IrregularSpikesUnderCyclicAdviseDynamic) {
+    std::vector<double> seg(100, 1.0);
+    seg[40] = seg[44] = seg[48] = seg[52] = 30.0;  // all dealt to rank 0 of 4
+    const std::vector<double> compute = {96 + 120, 25, 25, 25};
+    const msc_balance b = Analyse(MSC_SCHED_CYCLIC, seg, compute, Imbalance(compute));
+    EXPECT_TRUE(Has(b, "irregular")) << b.advice;
+    EXPECT_TRUE(Has(b, "--schedule dynamic")) << b.advice;
+}
+
+// Owners of n segments under a block split on p ranks (remainder to the low ranks).
+std::vector<int> BlockOwners(int n, int p) {
+    std::vector<int> o;
+    for (int r = 0; r < p; ++r)
+        for (int i = 0; i < n / p + (r < n % p ? 1 : 0); ++i) o.push_back(r);
+    return o;
+}
+
+TEST(Balance, EvenCostsOnUnevenRanksAdviseWeighted) {
+    // Rank 1 of 4 runs at half speed: its block of segments takes 2 s each, the rest 1 s.
+    std::vector<double> seg(100, 1.0);
+    for (int i = 25; i < 50; ++i) seg[i] = 2.0;
+    const std::vector<double> compute = BlockCompute(seg, 4);  // 25, 50, 25, 25
+    const msc_balance b =
+        Analyse(MSC_SCHED_BLOCK, seg, compute, Imbalance(compute), msc_balance{}, BlockOwners(100, 4));
+    EXPECT_DOUBLE_EQ(b.rank_skew, 2.0);
+    EXPECT_STREQ(b.advice, "the ranks ran alike segments at different speeds (up to 2.0x; a slower "
+                           "or busier node?): --schedule weighted or dynamic would likely balance it");
+}
+
+TEST(Balance, WithoutOwnersAnUnexplainedImbalanceStillAdvisesDynamic) {
+    std::vector<double> seg(100, 1.0);
+    for (int i = 25; i < 50; ++i) seg[i] = 2.0;
+    const std::vector<double> compute = BlockCompute(seg, 4);
+    const msc_balance b = Analyse(MSC_SCHED_BLOCK, seg, compute, Imbalance(compute));
+    EXPECT_TRUE(std::isnan(b.rank_skew));
+    EXPECT_STREQ(b.advice, "neither the segment costs nor the ranks' speeds explain it (a rank "
+                           "delayed by something else?): --schedule dynamic would likely balance it");
+}
+
+TEST(Balance, ASlowLastRankIsNotTakenForCostGrowingAlongTheRange) {
+    // Block on 4 ranks, uniform kernel, rank 3 twice as slow: the last tenth is 2x the first,
+    // which alone would read as growing cost; the jump at the share boundary tells the truth.
+    std::vector<double> seg(100, 1.0);
+    for (int i = 75; i < 100; ++i) seg[i] = 2.0;
+    const std::vector<double> compute = BlockCompute(seg, 4);
+    const msc_balance b =
+        Analyse(MSC_SCHED_BLOCK, seg, compute, Imbalance(compute), msc_balance{}, BlockOwners(100, 4));
+    EXPECT_DOUBLE_EQ(b.cost_trend, 2.0);
+    EXPECT_FALSE(Has(b, "grows")) << b.advice;
+    EXPECT_TRUE(Has(b, "different speeds (up to 2.0x")) << b.advice;
+}
+
+TEST(Balance, ASlowFirstRankIsNotTakenForCostFallingAlongTheRange) {
+    std::vector<double> seg(100, 1.0);
+    for (int i = 0; i < 25; ++i) seg[i] = 3.0;
+    const std::vector<double> compute = BlockCompute(seg, 4);
+    const msc_balance b =
+        Analyse(MSC_SCHED_BLOCK, seg, compute, Imbalance(compute), msc_balance{}, BlockOwners(100, 4));
+    EXPECT_FALSE(Has(b, "falls")) << b.advice;
+    EXPECT_TRUE(Has(b, "different speeds (up to 3.0x")) << b.advice;
+}
+
+TEST(Balance, SmoothlyGrowingCostShowsNoRankSkewAtTheBoundaries) {
+    const std::vector<double> seg = Growing(1000), compute = BlockCompute(seg, 2);
+    const msc_balance b =
+        Analyse(MSC_SCHED_BLOCK, seg, compute, Imbalance(compute), msc_balance{}, BlockOwners(1000, 2));
+    EXPECT_LT(b.rank_skew, 1.05);
+    EXPECT_TRUE(Has(b, "grows")) << b.advice;
+}
+
+TEST(Balance, OneHeavySegmentAtABoundaryIsNotASlowRank) {
+    // Medians of the segments either side of a boundary: one spike does not move them.
+    std::vector<double> seg(100, 1.0);
+    seg[25] = 50.0;  // first segment of rank 1's share
+    const std::vector<double> compute = BlockCompute(seg, 4);
+    const msc_balance b =
+        Analyse(MSC_SCHED_BLOCK, seg, compute, Imbalance(compute), msc_balance{}, BlockOwners(100, 4));
+    EXPECT_DOUBLE_EQ(b.rank_skew, 1.0);
+    EXPECT_TRUE(Has(b, "irregular")) << b.advice;
+}
+
+TEST(Balance, CyclicSlowRankIsSeenFromPerRankMedians) {
+    // Cyclic on 4 ranks: rank 2 gets segments 2, 6, 10, ... and runs them 1.8x slower.
+    std::vector<double> seg;
+    std::vector<int> owners;
+    for (int i = 0; i < 100; ++i) {
+        owners.push_back(i % 4);
+        seg.push_back(i % 4 == 2 ? 1.8 : 1.0);
+    }
+    const std::vector<double> compute = {25, 25, 45, 25};
+    const msc_balance b =
+        Analyse(MSC_SCHED_CYCLIC, seg, compute, Imbalance(compute), msc_balance{}, owners);
+    EXPECT_DOUBLE_EQ(b.rank_skew, 1.8);
+    EXPECT_TRUE(Has(b, "--schedule weighted or dynamic")) << b.advice;
+}
+
+TEST(Balance, DynamicKindsReportNoRankSkew) {
+    const std::vector<double> seg(100, 1.0), compute = {25, 25, 25, 25};
+    const msc_balance b =
+        Analyse(MSC_SCHED_DYNAMIC, seg, compute, 0.0, msc_balance{}, BlockOwners(100, 4));
+    EXPECT_TRUE(std::isnan(b.rank_skew));
+}
+
+TEST(Balance, WeightedWithEvenCostsBlamesTheCalibration) {
+    std::vector<double> seg(100, 1.0);
+    for (int i = 50; i < 75; ++i) seg[i] = 1.6;  // rank 2 slower than the probe said
+    const std::vector<double> compute = {25, 25, 40, 25};
+    const msc_balance b = Analyse(MSC_SCHED_WEIGHTED, seg, compute, Imbalance(compute),
+                                  msc_balance{}, BlockOwners(100, 4));
+    EXPECT_TRUE(Has(b, "calibration probe")) << b.advice;
+    EXPECT_TRUE(Has(b, "--schedule dynamic")) << b.advice;
+    EXPECT_FALSE(Has(b, "--schedule weighted")) << "already weighted: " << b.advice;
+}
+
+TEST(Balance, CoarseBlockCyclicDealOfGrowingCostAdvisesASmallerK) {
+    const std::vector<double> seg = Growing(100), compute = {1500, 1200, 1100, 1250};
+    const msc_balance b = Analyse(MSC_SCHED_BLOCK_CYCLIC, seg, compute, Imbalance(compute));
+    EXPECT_TRUE(Has(b, "segment cost grows 17.4x")) << b.advice;
+    EXPECT_TRUE(Has(b, "too coarse")) << b.advice;
+    EXPECT_TRUE(Has(b, "smaller block-cyclic K")) << b.advice;
+}
+
+TEST(Balance, StaticKindsGiveNoAdviceAtOrBelowTenPercentImbalance) {
+    // Growing cost, spikes, even costs: each would fire above the threshold, none at or below it.
+    std::vector<double> spiky(100, 1.0);
+    spiky[50] = 50.0;
+    const std::vector<std::vector<double>> cases = {Growing(100), spiky,
+                                                    std::vector<double>(100, 1.0)};
+    for (msc_schedule_kind kind :
+         {MSC_SCHED_BLOCK, MSC_SCHED_CYCLIC, MSC_SCHED_BLOCK_CYCLIC, MSC_SCHED_WEIGHTED})
+        for (const std::vector<double> &seg : cases)
+            for (double imbalance : {0.0, 0.05, 0.10}) {
+                const msc_balance b = Analyse(kind, seg, {10, 10, 10, 11}, imbalance);
+                EXPECT_STREQ(b.advice, "") << msc_schedule_name(kind) << " at " << imbalance;
+            }
+    // Just above the threshold, the same growing-cost block run does get advice.
+    EXPECT_STRNE(Analyse(MSC_SCHED_BLOCK, Growing(100), {10, 10, 10, 11}, 0.1001).advice, "");
+}
+
+TEST(Balance, StaticKindsGiveNoAdviceWhenImbalanceIsNan) {
+    EXPECT_STREQ(Analyse(MSC_SCHED_BLOCK, Growing(100), {0, 0}, NAN).advice, "");
+}
+
+TEST(Balance, DynamicWithCostlyClaimsAdvisesALargerChunk) {
+    msc_balance in{};
+    in.chunks = 100;
+    in.claims = 104;
+    in.claims_s = 0.5;  // 5% of the 10 s of compute
+    const msc_balance b =
+        Analyse(MSC_SCHED_DYNAMIC, std::vector<double>(100, 0.1), {2.5, 2.5, 2.5, 2.5}, 0.0, in);
+    EXPECT_STREQ(b.advice, "claims took 5.0% of the compute time (104 claims, 4807.7 us each): a "
+                           "larger chunk would cut that");
+}
+
+TEST(Balance, GuidedWithCostlyClaimsAdvisesALargerChunkToo) {
+    msc_balance in{};
+    in.chunks = 50;
+    in.claims = 54;
+    in.claims_s = 0.3;
+    const msc_balance b =
+        Analyse(MSC_SCHED_GUIDED, std::vector<double>(100, 0.1), {2.5, 2.5, 2.5, 2.5}, 0.3, in);
+    EXPECT_TRUE(Has(b, "a larger chunk would cut that")) << b.advice;
+    EXPECT_TRUE(Has(b, "3.0% of the compute time")) << b.advice;
+}
+
+TEST(Balance, DynamicClaimsAtTwoPercentOrLessGiveNoAdvice) {
+    msc_balance in{};
+    in.chunks = 256;
+    in.claims = 260;
+    in.claims_s = 0.19;  // 1.9% of 10 s
+    const msc_balance b =
+        Analyse(MSC_SCHED_DYNAMIC, std::vector<double>(256, 0.04), {2.5, 2.5, 2.5, 2.5}, 0.02, in);
+    EXPECT_STREQ(b.advice, "");
+}
+
+TEST(Balance, DynamicWithFewChunksAdvisesMoreSegments) {
+    // Six chunks on four ranks (fewer than 8 per rank) and 40% imbalance.
+    msc_balance in{};
+    in.chunks = 6;
+    in.claims = 10;
+    in.claims_s = 1e-5;
+    const std::vector<double> compute = {4, 2, 2, 2};
+    const msc_balance b =
+        Analyse(MSC_SCHED_DYNAMIC, std::vector<double>(6, 1.0), compute, 0.6, in);
+    EXPECT_STREQ(b.advice, "only 6 chunks for 4 ranks, so the last ones leave ranks idle: raise "
+                           "--segments or use a smaller chunk");
+    const msc_balance g =
+        Analyse(MSC_SCHED_GUIDED, std::vector<double>(6, 1.0), compute, 0.6, in);
+    EXPECT_STREQ(g.advice, b.advice);
+}
+
+TEST(Balance, FewChunksMeansFewerThanEightPerRank) {
+    msc_balance in{};
+    in.claims_s = 1e-5;
+    in.chunks = 31;  // one short of 8 per rank on 4 ranks
+    EXPECT_TRUE(Has(Analyse(MSC_SCHED_DYNAMIC, std::vector<double>(31, 1.0), {10, 8, 8, 6}, 0.25,
+                            in),
+                    "only 31 chunks for 4 ranks"));
+    in.chunks = 32;
+    EXPECT_FALSE(Has(Analyse(MSC_SCHED_DYNAMIC, std::vector<double>(32, 1.0), {10, 8, 8, 6}, 0.25,
+                             in),
+                     "only"));
+}
+
+TEST(Balance, DynamicWithEnoughChunksButLongLastOnesAdvisesSmallerChunksOrGuided) {
+    msc_balance in{};
+    in.chunks = 32;  // 8 per rank: not "few"
+    in.claims = 36;
+    in.claims_s = 1e-5;
+    const msc_balance b =
+        Analyse(MSC_SCHED_DYNAMIC, std::vector<double>(32, 1.0), {10, 8, 8, 6}, 0.25, in);
+    EXPECT_STREQ(b.advice, "the last chunks were long enough to leave ranks idle: try a smaller "
+                           "chunk or --schedule guided");
+    const msc_balance g =
+        Analyse(MSC_SCHED_GUIDED, std::vector<double>(32, 1.0), {10, 8, 8, 6}, 0.25, in);
+    EXPECT_STREQ(g.advice, "the last chunks were long enough to leave ranks idle: raise "
+                           "--segments so single segments are shorter");
+}
+
+TEST(Balance, CostlyClaimsAreNamedBeforeFewChunks) {
+    msc_balance in{};
+    in.chunks = 3;
+    in.claims = 7;
+    in.claims_s = 1.0;
+    const msc_balance b =
+        Analyse(MSC_SCHED_DYNAMIC, std::vector<double>(3, 1.0), {4, 2, 2, 2}, 0.6, in);
+    EXPECT_TRUE(Has(b, "a larger chunk")) << b.advice;
+}
+
+TEST(Balance, BalancedDynamicRunGivesNoAdvice) {
+    msc_balance in{};
+    in.chunks = 256;
+    in.claims = 260;
+    in.claims_s = 0.001;
+    for (msc_schedule_kind kind : {MSC_SCHED_DYNAMIC, MSC_SCHED_GUIDED})
+        for (double imbalance : {0.0, 0.05, 0.10}) {
+            const msc_balance b =
+                Analyse(kind, Growing(256), {10, 10, 10, 11}, imbalance, in);
+            EXPECT_STREQ(b.advice, "") << msc_schedule_name(kind) << " at " << imbalance;
+        }
+}
+
+TEST(Balance, DynamicKindsDoNotBlameTheCostShape) {
+    // A growing cost is what dynamic scheduling is for: no "use guided or dynamic" advice.
+    msc_balance in{};
+    in.chunks = 100;
+    in.claims = 104;
+    in.claims_s = 1e-5;
+    const msc_balance b = Analyse(MSC_SCHED_DYNAMIC, Growing(100), {1300, 1250, 1262, 1238},
+                                  0.3, in);
+    EXPECT_FALSE(Has(b, "grows")) << b.advice;
+}
+
+TEST(Balance, AdviceIsOneLine) {
+    const std::vector<double> seg = Growing(100), compute = BlockCompute(seg, 4);
+    const msc_balance b = Analyse(MSC_SCHED_BLOCK, seg, compute, Imbalance(compute));
+    ASSERT_STRNE(b.advice, "");
+    EXPECT_EQ(std::strchr(b.advice, '\n'), nullptr);
+    EXPECT_LT(std::strlen(b.advice), sizeof b.advice);
 }
 
 }  // namespace

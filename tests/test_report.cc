@@ -1,5 +1,6 @@
 // test_report.cc — a hand-built run record rendered as JSON (parsed back with jansson), CSV (parsed
-// back as RFC 4180) and text; appending to files; and the output-path check that creates nothing.
+// back as RFC 4180) and text, including the schedule's balance and --slow-rank; appending to files;
+// and the output-path check that creates nothing.
 #include <gtest/gtest.h>
 
 #include <jansson.h>
@@ -34,8 +35,11 @@ msc_run_record MakeRecord(const char *kernel = "do_math", std::vector<const char
               MSC_OK);
     r.range = msc_range{-10, 1000000};
     r.segments = 64;
-    r.schedule = MSC_SCHED_BLOCK;
+    r.schedule.kind = MSC_SCHED_BLOCK;
+    r.schedule.chunk = 0;
     r.serial_baseline = 0;
+    r.slow_rank = -1;
+    r.slow_factor = 1;
     r.ranks = 4;
     r.nodes = 1;
     r.idle_ranks = 0;
@@ -59,6 +63,17 @@ msc_run_record MakeRecord(const char *kernel = "do_math", std::vector<const char
         r.phases[ph].max_rank = ph % 4;
     }
     r.imbalance = 0.05;
+    r.balance.chunks = 4;
+    r.balance.claims = 0;
+    r.balance.claims_s = 0.0;
+    r.balance.claim_max_s = 0.0;
+    r.balance.idle_s = 0.75;
+    r.balance.idle_fraction = 0.09375;
+    r.balance.speed_min = 0.0;
+    r.balance.speed_max = 0.0;
+    r.balance.cost_trend = 1.25;
+    r.balance.cost_spread = 2.5;
+    r.balance.advice[0] = '\0';
     r.measure.ranks = 4;
     r.measure.wall_s = 3.0;
     r.measure.setup_s = 0.25;
@@ -253,6 +268,8 @@ TEST(Report, JsonHasEveryDocumentedKeyWithItsType) {
     EXPECT_TRUE(json_is_integer(json_object_get(d["range"], "end")));
     EXPECT_TRUE(json_is_integer(d["segments"]));
     EXPECT_TRUE(json_is_string(d["schedule"]));
+    EXPECT_TRUE(json_is_object(d["balance"]));
+    EXPECT_TRUE(json_is_null(d["slow_rank"]));
     EXPECT_TRUE(json_is_integer(d["ranks"]));
     EXPECT_TRUE(json_is_integer(d["nodes"]));
     EXPECT_TRUE(json_is_string(d["result"]));
@@ -494,7 +511,240 @@ TEST(Report, JsonAppendIntoAMissingDirectoryFailsWithIoError) {
     EXPECT_FALSE(Exists(dir / "missing"));
 }
 
+// ---- JSON: schedule, balance, slow rank ---------------------------------------------------------
+
+// A dynamic:8 run with every balance field set to a distinct value.
+msc_run_record MakeDynamicRecord() {
+    msc_run_record r = MakeRecord();
+    r.schedule.kind = MSC_SCHED_DYNAMIC;
+    r.schedule.chunk = 8;
+    r.balance.chunks = 8;
+    r.balance.claims = 12;
+    r.balance.claims_s = 0.0006;
+    r.balance.claim_max_s = 0.0001;
+    r.balance.idle_s = 0.125;
+    r.balance.idle_fraction = 0.015625;
+    r.balance.speed_min = 5.0;  // "0 for other schedules": not shown even when set
+    r.balance.speed_max = 7.0;
+    r.balance.cost_trend = 17.5;
+    r.balance.cost_spread = 3.25;
+    r.balance.rank_skew = 1.75;
+    std::snprintf(r.balance.advice, sizeof r.balance.advice,
+                  "claims took 6.0%% of the compute time (12 claims, \"50.0\" us each): a "
+                  "larger chunk would cut that");
+    return r;
+}
+
+TEST(Report, JsonSchemaIsTwo) {
+    EXPECT_EQ(MSC_SCHEMA_VERSION, 2);
+    Record rec(MakeRecord());
+    JsonDoc d(JsonOf(rec.r));
+    ASSERT_NE(d.j, nullptr);
+    EXPECT_EQ(json_integer_value(d["schema"]), 2);
+}
+
+TEST(Report, JsonScheduleIsTheFormattedSchedule) {
+    const struct {
+        msc_schedule_kind kind;
+        int64_t chunk;
+        const char *want;
+    } cases[] = {{MSC_SCHED_BLOCK, 0, "block"},
+                 {MSC_SCHED_CYCLIC, 0, "cyclic"},
+                 {MSC_SCHED_BLOCK_CYCLIC, 16, "block-cyclic:16"},
+                 {MSC_SCHED_DYNAMIC, 8, "dynamic:8"},
+                 {MSC_SCHED_GUIDED, 1, "guided:1"},
+                 {MSC_SCHED_WEIGHTED, 0, "weighted"}};
+    for (const auto &c : cases) {
+        Record rec(MakeRecord());
+        rec.r.schedule.kind = c.kind;
+        rec.r.schedule.chunk = c.chunk;
+        JsonDoc d(JsonOf(rec.r));
+        ASSERT_NE(d.j, nullptr);
+        EXPECT_STREQ(json_string_value(d["schedule"]), c.want);
+        EXPECT_STREQ(json_string_value(json_object_get(d["balance"], "kind")),
+                     msc_schedule_name(c.kind));
+    }
+}
+
+TEST(Report, JsonBalanceHoldsTheMeasuredValues) {
+    Record rec(MakeDynamicRecord());
+    const msc_balance &b = rec.r.balance;
+    JsonDoc d(JsonOf(rec.r));
+    ASSERT_NE(d.j, nullptr);
+    json_t *bal = d["balance"];
+    ASSERT_TRUE(json_is_object(bal));
+    EXPECT_STREQ(json_string_value(json_object_get(bal, "kind")), "dynamic");
+    EXPECT_EQ(json_integer_value(json_object_get(bal, "chunk")), 8);
+    EXPECT_EQ(json_integer_value(json_object_get(bal, "chunks")), 8);
+    EXPECT_EQ(json_integer_value(json_object_get(bal, "claims")), 12);
+    EXPECT_EQ(Num(json_object_get(bal, "claims_s")), b.claims_s);
+    EXPECT_EQ(Num(json_object_get(bal, "claim_max_s")), b.claim_max_s);
+    EXPECT_EQ(Num(json_object_get(bal, "idle_s")), b.idle_s);
+    EXPECT_EQ(Num(json_object_get(bal, "idle_fraction")), b.idle_fraction);
+    EXPECT_EQ(Num(json_object_get(bal, "cost_trend")), b.cost_trend);
+    EXPECT_EQ(Num(json_object_get(bal, "cost_spread")), b.cost_spread);
+    EXPECT_EQ(Num(json_object_get(bal, "rank_skew")), b.rank_skew);
+    EXPECT_TRUE(json_is_null(json_object_get(bal, "speed_min")));
+    EXPECT_TRUE(json_is_null(json_object_get(bal, "speed_max")));
+    EXPECT_STREQ(json_string_value(json_object_get(bal, "advice")), b.advice);
+    const char *keys[] = {"kind",        "chunk",  "chunks",        "claims",
+                          "claims_s",    "claim_max_s", "idle_s",   "idle_fraction",
+                          "cost_trend",  "cost_spread", "rank_skew", "speed_min",
+                          "speed_max",   "advice"};
+    EXPECT_EQ(json_object_size(bal), sizeof keys / sizeof keys[0]);
+    for (const char *k : keys) EXPECT_NE(json_object_get(bal, k), nullptr) << k;
+}
+
+TEST(Report, JsonSpeedsAreNullOutsideWeighted) {
+    for (msc_schedule_kind kind : {MSC_SCHED_BLOCK, MSC_SCHED_CYCLIC, MSC_SCHED_BLOCK_CYCLIC,
+                                   MSC_SCHED_DYNAMIC, MSC_SCHED_GUIDED}) {
+        Record rec(MakeRecord());
+        rec.r.schedule.kind = kind;
+        rec.r.balance.speed_min = 1e6;
+        rec.r.balance.speed_max = 2e6;
+        JsonDoc d(JsonOf(rec.r));
+        ASSERT_NE(d.j, nullptr);
+        EXPECT_TRUE(json_is_null(json_object_get(d["balance"], "speed_min")))
+            << msc_schedule_name(kind);
+        EXPECT_TRUE(json_is_null(json_object_get(d["balance"], "speed_max")))
+            << msc_schedule_name(kind);
+    }
+}
+
+TEST(Report, JsonWeightedRunShowsItsCalibratedSpeeds) {
+    Record rec(MakeRecord());
+    rec.r.schedule.kind = MSC_SCHED_WEIGHTED;
+    rec.r.balance.speed_min = 1.5e6;
+    rec.r.balance.speed_max = 3.0e6;
+    JsonDoc d(JsonOf(rec.r));
+    ASSERT_NE(d.j, nullptr);
+    EXPECT_EQ(Num(json_object_get(d["balance"], "speed_min")), 1.5e6);
+    EXPECT_EQ(Num(json_object_get(d["balance"], "speed_max")), 3.0e6);
+    EXPECT_TRUE(json_is_null(json_object_get(d["balance"], "chunk"))) << "weighted has no chunk";
+}
+
+TEST(Report, JsonBalanceUsesNullForWhatWasNotMeasured) {
+    Record rec(MakeRecord());  // block, no chunk, no advice
+    rec.r.balance.cost_trend = NAN;
+    rec.r.balance.cost_spread = INFINITY;
+    std::string text;
+    JsonDoc d(JsonOf(rec.r, &text));
+    ASSERT_NE(d.j, nullptr) << text;
+    json_t *bal = d["balance"];
+    EXPECT_TRUE(json_is_null(json_object_get(bal, "chunk"))) << text;
+    EXPECT_TRUE(json_is_null(json_object_get(bal, "advice"))) << text;
+    EXPECT_TRUE(json_is_null(json_object_get(bal, "cost_trend"))) << text;
+    EXPECT_TRUE(json_is_null(json_object_get(bal, "cost_spread"))) << text;
+    EXPECT_EQ(json_integer_value(json_object_get(bal, "claims")), 0);
+    EXPECT_EQ(json_integer_value(json_object_get(bal, "chunks")), 4);
+    EXPECT_EQ(Num(json_object_get(bal, "idle_s")), 0.75);
+}
+
+TEST(Report, JsonSlowRankIsNullUnlessGiven) {
+    Record rec(MakeRecord());
+    {
+        JsonDoc d(JsonOf(rec.r));
+        ASSERT_NE(d.j, nullptr);
+        EXPECT_TRUE(json_is_null(d["slow_rank"]));
+    }
+    rec.r.slow_rank = 3;
+    rec.r.slow_factor = 4;
+    JsonDoc d(JsonOf(rec.r));
+    ASSERT_NE(d.j, nullptr);
+    json_t *sr = d["slow_rank"];
+    ASSERT_TRUE(json_is_object(sr));
+    EXPECT_EQ(json_object_size(sr), 2u);
+    EXPECT_EQ(json_integer_value(json_object_get(sr, "rank")), 3);
+    EXPECT_EQ(json_integer_value(json_object_get(sr, "factor")), 4);
+}
+
+TEST(Report, JsonHasEveryPhaseIncludingCalibrate) {
+    Record rec(MakeRecord());
+    JsonDoc d(JsonOf(rec.r));
+    ASSERT_NE(d.j, nullptr);
+    EXPECT_EQ(json_object_size(d["phases"]), static_cast<size_t>(MSC_PHASE_COUNT));
+    json_t *cal = json_object_get(d["phases"], "calibrate");
+    ASSERT_TRUE(json_is_object(cal));
+    EXPECT_EQ(Num(json_object_get(cal, "max")), rec.r.phases[MSC_PHASE_CALIBRATE].max_s);
+}
+
 // ---- CSV ---------------------------------------------------------------------------------------
+
+// The CSV row of rec as (header name -> field); the test fails when the counts differ.
+std::vector<std::pair<std::string, std::string>> CsvRecord(const msc_run_record &rec) {
+    std::vector<char> row(8192);
+    EXPECT_EQ(msc_report_csv_row(&rec, row.data(), row.size()), MSC_OK);
+    const std::vector<std::string> head = CsvFields(msc_report_csv_header());
+    const std::vector<std::string> fields = CsvFields(row.data());
+    EXPECT_EQ(fields.size(), head.size()) << row.data();
+    std::vector<std::pair<std::string, std::string>> out;
+    for (size_t i = 0; i < head.size() && i < fields.size(); ++i) out.emplace_back(head[i], fields[i]);
+    return out;
+}
+
+std::string CsvField(const std::vector<std::pair<std::string, std::string>> &rec,
+                     const char *name) {
+    for (const auto &kv : rec)
+        if (kv.first == name) return kv.second;
+    ADD_FAILURE() << "no column " << name;
+    return "";
+}
+
+TEST(Report, CsvHeaderIsTheDocumentedColumnList) {
+    EXPECT_STREQ(msc_report_csv_header(),
+                 "schema,start_time,kernel,params,range_start,range_end,segments,schedule,ranks,"
+                 "nodes,result,digest,verified,status,wall_s,t1_s,t1_source,speedup,efficiency,"
+                 "compute_speedup,serial_fraction,karp_flatt,imbalance,idle_s,claims,claims_s,"
+                 "advice,hosts,mpi_library,compiler");
+}
+
+TEST(Report, CsvBalanceColumnsHoldTheRunsValues) {
+    Record rec(MakeDynamicRecord());
+    const auto row = CsvRecord(rec.r);
+    EXPECT_EQ(CsvField(row, "schema"), "2");
+    EXPECT_EQ(CsvField(row, "schedule"), "dynamic:8");
+    EXPECT_EQ(std::strtod(CsvField(row, "imbalance").c_str(), nullptr), 0.05);
+    EXPECT_EQ(std::strtod(CsvField(row, "idle_s").c_str(), nullptr), 0.125);
+    EXPECT_EQ(CsvField(row, "claims"), "12");
+    EXPECT_EQ(std::strtod(CsvField(row, "claims_s").c_str(), nullptr), 0.0006);
+    // The advice holds commas and quotes: it must come back whole.
+    EXPECT_EQ(CsvField(row, "advice"), rec.r.balance.advice);
+    EXPECT_EQ(CsvField(row, "hosts"), "node01:4");
+}
+
+TEST(Report, CsvEmptyAdviceIsAnEmptyField) {
+    Record rec(MakeRecord());
+    const auto row = CsvRecord(rec.r);
+    EXPECT_EQ(CsvField(row, "advice"), "");
+    EXPECT_EQ(CsvField(row, "claims"), "0");
+    EXPECT_EQ(CsvField(row, "schedule"), "block");
+}
+
+TEST(Report, CsvAppendFitsTheLongestFields) {
+    // Every text field at its longest and made of quotes, each doubled by the quoting.
+    const ScratchDir dir;
+    const std::string path = dir / "long.csv";
+    Record rec(MakeDynamicRecord());
+    std::memset(rec.r.balance.advice, '"', sizeof rec.r.balance.advice - 1);
+    rec.r.balance.advice[sizeof rec.r.balance.advice - 1] = '\0';
+    std::memset(rec.r.mpi_library, '"', sizeof rec.r.mpi_library - 1);
+    rec.r.mpi_library[sizeof rec.r.mpi_library - 1] = '\0';
+    std::memset(rec.r.compiler, '"', sizeof rec.r.compiler - 1);
+    rec.r.compiler[sizeof rec.r.compiler - 1] = '\0';
+    std::memset(rec.r.start_time, '"', sizeof rec.r.start_time - 1);
+    rec.r.start_time[sizeof rec.r.start_time - 1] = '\0';
+    std::memset(rec.r.result, '"', sizeof rec.r.result - 1);
+    rec.r.result[sizeof rec.r.result - 1] = '\0';
+    std::memset(rec.r.hosts[0].name, '"', sizeof rec.r.hosts[0].name - 1);
+    rec.r.hosts[0].name[sizeof rec.r.hosts[0].name - 1] = '\0';
+    char err[256] = "";
+    ASSERT_EQ(msc_report_csv_append(path.c_str(), &rec.r, err, sizeof err), MSC_OK) << err;
+    const std::vector<std::string> lines = SplitLines(ReadFile(path));
+    ASSERT_EQ(lines.size(), 2u);
+    const std::vector<std::string> fields = CsvFields(lines[1]);
+    ASSERT_EQ(fields.size(), CsvFields(lines[0]).size());
+    EXPECT_EQ(fields[26], rec.r.balance.advice);
+}
 
 TEST(Report, CsvRowHasAsManyFieldsAsTheHeader) {
     Record rec(MakeRecord());
@@ -748,6 +998,127 @@ TEST(Report, TextHandlesOneRankWithoutKarpFlatt) {
     const std::string t = Capture(rec.r, msc_report_text);
     EXPECT_NE(t.find("Verification: PASS"), std::string::npos) << t;
     EXPECT_NE(t.find("Status: complete"), std::string::npos) << t;
+}
+
+// The lines of the text report.
+std::vector<std::string> TextLines(const msc_run_record &rec) {
+    return SplitLines(Capture(rec, msc_report_text));
+}
+
+bool HasLineStarting(const std::vector<std::string> &lines, const std::string &prefix) {
+    for (const std::string &l : lines)
+        if (l.compare(0, prefix.size(), prefix) == 0) return true;
+    return false;
+}
+
+TEST(Report, TextShowsTheScheduleBlockForAStaticSchedule) {
+    Record rec(MakeRecord());
+    const std::string t = Capture(rec.r, msc_report_text);
+    EXPECT_NE(t.find("64 segments, schedule block, 4 ranks on 1 node"), std::string::npos) << t;
+    EXPECT_NE(t.find("\nSchedule block (4 chunks of 64 segments):\n"), std::string::npos) << t;
+    EXPECT_NE(t.find("  load imbalance  5.00% (max/mean compute - 1)\n"), std::string::npos) << t;
+    EXPECT_NE(t.find("  idle time       0.750000 rank-s waiting for the slowest rank (9.4% of P x "
+                     "slowest compute"),
+              std::string::npos)
+        << t;
+    EXPECT_NE(t.find("  messages        none while computing"), std::string::npos) << t;
+    EXPECT_EQ(t.find("  claims "), std::string::npos) << t;
+    EXPECT_EQ(t.find("calibration"), std::string::npos) << t;
+    EXPECT_NE(t.find("  segment cost    last tenth of the range 1.25x the first; slowest segment "
+                     "2.50x the median\n"),
+              std::string::npos)
+        << t;
+}
+
+TEST(Report, TextShowsClaimsForADynamicSchedule) {
+    Record rec(MakeDynamicRecord());
+    const std::string t = Capture(rec.r, msc_report_text);
+    EXPECT_NE(t.find("schedule dynamic:8, 4 ranks"), std::string::npos) << t;
+    EXPECT_NE(t.find("\nSchedule dynamic:8 (8 chunks of 64 segments):\n"), std::string::npos) << t;
+    EXPECT_NE(t.find("  claims          12 atomic fetch-and-add on rank 0's window, 0.000600 s in "
+                     "all (50.00 us each, slowest 100.0 us)\n"),
+              std::string::npos)
+        << t;
+    EXPECT_EQ(t.find("  messages "), std::string::npos) << t;
+}
+
+TEST(Report, TextSaysChunkInTheSingularForOneChunk) {
+    Record rec(MakeRecord());
+    rec.r.balance.chunks = 1;
+    const std::string t = Capture(rec.r, msc_report_text);
+    EXPECT_NE(t.find("Schedule block (1 chunk of 64 segments):"), std::string::npos) << t;
+}
+
+TEST(Report, TextShowsTheCalibratedSpeedsForAWeightedSchedule) {
+    Record rec(MakeRecord());
+    rec.r.schedule.kind = MSC_SCHED_WEIGHTED;
+    rec.r.balance.speed_min = 1e6;
+    rec.r.balance.speed_max = 2e6;
+    rec.r.phases[MSC_PHASE_CALIBRATE].max_s = 0.25;
+    const std::string t = Capture(rec.r, msc_report_text);
+    EXPECT_NE(t.find("  calibration     probe speeds 1e+06 to 2e+06 elements/s (slowest rank at "
+                     "50% of the fastest), 0.250000 s\n"),
+              std::string::npos)
+        << t;
+}
+
+TEST(Report, TextSegmentCostLineSaysNaForAnUnknownTrend) {
+    Record rec(MakeRecord());
+    rec.r.balance.cost_trend = NAN;
+    const std::string t = Capture(rec.r, msc_report_text);
+    EXPECT_NE(t.find("last tenth of the range n/a the first; slowest segment 2.50x the median"),
+              std::string::npos)
+        << t;
+    rec.r.balance.cost_spread = NAN;
+    EXPECT_EQ(Capture(rec.r, msc_report_text).find("segment cost"), std::string::npos);
+}
+
+TEST(Report, TextShowsTheAdviceLineOnlyWhenThereIsAdvice) {
+    Record rec(MakeRecord());
+    EXPECT_EQ(Capture(rec.r, msc_report_text).find("advice:"), std::string::npos);
+    std::snprintf(rec.r.balance.advice, sizeof rec.r.balance.advice,
+                  "segment costs are irregular (slowest 20.0x the median): --schedule dynamic "
+                  "would likely balance it");
+    const std::vector<std::string> lines = TextLines(rec.r);
+    EXPECT_TRUE(HasLineStarting(lines, std::string("  advice: ") + rec.r.balance.advice));
+}
+
+TEST(Report, TextShowsTheCalibratePhaseOnlyWhenItTookTime) {
+    Record rec(MakeRecord());
+    rec.r.phases[MSC_PHASE_CALIBRATE] = msc_phase_stats{};
+    EXPECT_FALSE(HasLineStarting(TextLines(rec.r), "calibrate ")) << "calibrate shown at zero";
+    rec.r.phases[MSC_PHASE_CALIBRATE].min_s = 0.01;
+    rec.r.phases[MSC_PHASE_CALIBRATE].mean_s = 0.02;
+    rec.r.phases[MSC_PHASE_CALIBRATE].max_s = 0.03;
+    rec.r.phases[MSC_PHASE_CALIBRATE].max_rank = 2;
+    EXPECT_TRUE(HasLineStarting(TextLines(rec.r), "calibrate     0.010000     0.020000     "
+                                                  "0.030000  2"));
+}
+
+TEST(Report, TextPhasesComeInTheirOrder) {
+    Record rec(MakeRecord());
+    rec.r.serial_baseline = 1;
+    const std::string t = Capture(rec.r, msc_report_text);
+    size_t at = 0;
+    for (int ph = MSC_PHASE_INIT; ph < MSC_PHASE_COUNT; ++ph) {
+        const std::string line = std::string("\n") + msc_phase_name(static_cast<msc_phase>(ph)) + " ";
+        const size_t found = t.find(line, at);
+        ASSERT_NE(found, std::string::npos) << msc_phase_name(static_cast<msc_phase>(ph)) << "\n" << t;
+        at = found + 1;
+    }
+}
+
+TEST(Report, TextNotesASlowRank) {
+    Record rec(MakeRecord());
+    EXPECT_EQ(Capture(rec.r, msc_report_text).find("--slow-rank"), std::string::npos);
+    rec.r.slow_rank = 1;
+    rec.r.slow_factor = 4;
+    EXPECT_NE(Capture(rec.r, msc_report_text)
+                  .find("  note: --slow-rank 1:4: rank 1 ran every kernel call 4 times, emulating "
+                        "a node 4 times slower\n"),
+              std::string::npos);
+    rec.r.slow_factor = 1;  // a factor of 1 changes nothing: no note
+    EXPECT_EQ(Capture(rec.r, msc_report_text).find("--slow-rank"), std::string::npos);
 }
 
 TEST(Report, SummaryIsOneLine) {

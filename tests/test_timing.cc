@@ -27,6 +27,20 @@ TEST(Timing, ComputePhaseIsNamedCompute) {
     EXPECT_STREQ(msc_phase_name(MSC_PHASE_COMPUTE), "compute");
 }
 
+TEST(Timing, PhasesAreNamedInTheOrderTheyRun) {
+    const char *const want[] = {"init",    "setup",   "baseline", "serial",  "calibrate",
+                                "scatter", "compute", "gather",   "combine", "verify"};
+    ASSERT_EQ(MSC_PHASE_COUNT, static_cast<int>(sizeof want / sizeof want[0]));
+    for (int ph = 0; ph < MSC_PHASE_COUNT; ++ph)
+        EXPECT_STREQ(msc_phase_name(static_cast<msc_phase>(ph)), want[ph]) << ph;
+}
+
+TEST(Timing, CalibrateComesBetweenSerialAndScatter) {
+    EXPECT_STREQ(msc_phase_name(MSC_PHASE_CALIBRATE), "calibrate");
+    EXPECT_EQ(MSC_PHASE_CALIBRATE, MSC_PHASE_SERIAL + 1);
+    EXPECT_EQ(MSC_PHASE_SCATTER, MSC_PHASE_CALIBRATE + 1);
+}
+
 TEST(Timing, OutOfRangePhaseNameIsQuestionMark) {
     EXPECT_STREQ(msc_phase_name(MSC_PHASE_COUNT), "?");
     EXPECT_STREQ(msc_phase_name(static_cast<msc_phase>(MSC_PHASE_COUNT + 5)), "?");

@@ -31,7 +31,9 @@ typedef struct msc_options {
     msc_range range;             /* validated against the kernel's limits */
     int64_t segments_requested;  /* --segments, or MSC_DEFAULT_SEGMENTS */
     int64_t segments;            /* segments_requested clipped to the element count */
-    msc_schedule_kind schedule;
+    msc_schedule schedule;       /* --schedule; chunk 0 = the default rule */
+    int slow_rank;               /* --slow-rank R:F: R, or -1 */
+    int slow_factor;             /* F (1 when not given) */
     msc_params params;
     int serial_baseline;         /* --serial-baseline */
     int quiet;                   /* --quiet: one summary line instead of the full report */

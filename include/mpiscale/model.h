@@ -3,6 +3,10 @@
 #ifndef MSC_MODEL_H
 #define MSC_MODEL_H
 
+#include <stdint.h>
+
+#include "mpiscale/schedule.h"
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -47,6 +51,39 @@ typedef struct msc_analysis {
  * estimate serial_s + compute_sum_s; the compute speedup divides baseline_compute_s (or
  * compute_sum_s) by compute_max_s. */
 void msc_model_analyse(const msc_measure *m, msc_analysis *out);
+
+/* How a schedule spread the work, as measured. Times in seconds. */
+typedef struct msc_balance {
+    int64_t chunks;          /* chunks in the plan (claims that found work, for dynamic kinds) */
+    int64_t claims;          /* atomic fetch-and-add operations (dynamic, guided); 0 otherwise */
+    double claims_s;         /* their total time over all ranks (each flushed to completion) */
+    double claim_max_s;      /* the slowest single claim */
+    double idle_s;           /* sum over ranks of (slowest compute - own compute): rank-seconds
+                                spent waiting for the slowest rank */
+    double idle_fraction;    /* idle_s / (P * slowest compute): capacity lost to waiting */
+    double speed_min;        /* weighted: slowest and fastest calibrated rank, elements/s; */
+    double speed_max;        /*   0 for other schedules */
+    double cost_trend;       /* mean segment time of the last tenth of the range over the first
+                                tenth (1 = uniform); NAN with fewer than 10 segments */
+    double cost_spread;      /* slowest segment over the median segment */
+    double rank_skew;        /* static schedules: how much slower the slowest rank ran alike
+                                segments (>= 1; NAN when it cannot be told) */
+    char advice[320];        /* one line when another schedule would likely do better, else "" */
+} msc_balance;
+
+/* Imbalance above which the advice looks for a better schedule (10%). */
+#define MSC_ADVICE_IMBALANCE 0.10
+
+/* Fills the idle_s, idle_fraction, cost_trend, cost_spread, rank_skew and advice fields of b
+ * from the measurements: seg_s[0..n_seg) segment compute times in segment order, seg_rank[0..n_seg)
+ * the rank that computed each (NULL if unknown), compute_s[0..n_ranks) each rank's compute phase,
+ * imbalance (max/mean - 1), and the claims and chunks already in b. Above 10% imbalance the advice
+ * names the likely cause — ranks running alike segments at different speeds, cost growing along
+ * the range, irregular segment costs — and the schedule that would likely do better; for dynamic
+ * kinds it flags costly claims or too few chunks. */
+void msc_balance_analyse(msc_schedule_kind kind, int64_t n_seg, const double *seg_s,
+                         const int *seg_rank, int n_ranks, const double *compute_s,
+                         double imbalance, msc_balance *b);
 
 #ifdef __cplusplus
 }

@@ -17,7 +17,7 @@
 extern "C" {
 #endif
 
-#define MSC_SCHEMA_VERSION 1
+#define MSC_SCHEMA_VERSION 2
 
 typedef struct msc_host {
     char name[64]; /* hostname as MPI_Get_processor_name reports it */
@@ -31,8 +31,10 @@ typedef struct msc_run_record {
     msc_params params;
     msc_range range;
     int64_t segments;
-    msc_schedule_kind schedule;
+    msc_schedule schedule;    /* as run: the chunk resolved by the default rule when not given */
     int serial_baseline;
+    int slow_rank;            /* --slow-rank R:F: R, or -1 */
+    int slow_factor;          /* F, 1 when not given */
     /* placement */
     int ranks;
     int nodes;
@@ -47,6 +49,7 @@ typedef struct msc_run_record {
     /* timings (seconds) */
     msc_phase_stats phases[MSC_PHASE_COUNT];
     double imbalance;         /* max / mean compute - 1 */
+    msc_balance balance;      /* how the schedule did: idle time, claims, advice */
     msc_measure measure;
     msc_analysis analysis;
     /* provenance */

@@ -12,8 +12,9 @@ typedef enum msc_phase {
     MSC_PHASE_SETUP,    /* option checks, plan, communicator queries */
     MSC_PHASE_BASELINE, /* --serial-baseline: rank 0 runs the whole range alone (others wait) */
     MSC_PHASE_SERIAL,   /* the kernel's declared serial share, on rank 0 (others wait) */
-    MSC_PHASE_SCATTER,  /* MPI_Scatter of segment assignments */
-    MSC_PHASE_COMPUTE,  /* the kernel over this rank's segments */
+    MSC_PHASE_CALIBRATE, /* --schedule weighted: every rank times a probe of the kernel */
+    MSC_PHASE_SCATTER,  /* the plan to every rank (MPI_Scatter of each rank's segment count) */
+    MSC_PHASE_COMPUTE,  /* the kernel over this rank's segments, with dynamic claims */
     MSC_PHASE_GATHER,   /* MPI_Gatherv of partials and segment times */
     MSC_PHASE_COMBINE,  /* rank 0 combines partials in segment order */
     MSC_PHASE_VERIFY,   /* rank 0 checks the result against the kernel's reference */

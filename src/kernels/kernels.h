@@ -12,6 +12,7 @@ extern const msc_kernel msc_kernel_pi;
 extern const msc_kernel msc_kernel_primes;
 extern const msc_kernel msc_kernel_sleep;
 extern const msc_kernel msc_kernel_amdahl;
+extern const msc_kernel msc_kernel_heavy_tail;
 
 msc_status msc_do_math_check(msc_range r, const msc_params *p, char *err, size_t len);
 void msc_do_math_run(msc_range whole, int64_t lo, int64_t hi, const msc_params *p,

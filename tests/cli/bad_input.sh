@@ -11,30 +11,8 @@ set -uo pipefail
 cli_start "$@"
 NP=2
 LIMIT=30 # seconds per launch; every case here should be refused before any work
-KERNELS="do_math sum_squares random_fill pi primes sleep amdahl"
+KERNELS="do_math sum_squares random_fill pi primes sleep amdahl heavy_tail"
 
-
-# Open MPI adds framed "Primary job terminated normally ... non-zero exit code" / "mpirun detected
-# that one or more processes exited with non-zero status" notices to stderr whenever a rank exits
-# non-zero. They are mpirun's, not mpiscale's: drop exactly those frames and keep everything else
-# (an MPI_Abort banner, for one, stays and fails the one-line check).
-strip_mpirun() { # strip_mpirun FILE — FILE's non-empty lines without mpirun's exit notices
-  awk '
-    /^--------------------+$/ {
-      if (inblock) {
-        if (block !~ /terminated normally, but|exited with non-zero status/) print kept block $0
-        block = ""; kept = ""; inblock = 0
-      } else {
-        inblock = 1; kept = $0 "\n"
-      }
-      next
-    }
-    NF == 0 { next }
-    inblock { block = block $0 "\n"; next }
-    { print }
-    END { if (inblock) printf "%s", kept block }
-  ' "$1"
-}
 
 # Every launch runs in the background, at most $JOBS at a time: mpirun takes a second or two to
 # wind down a job whose ranks exit non-zero, and that wait is idle time. Each launch ID keeps its
@@ -274,7 +252,7 @@ sed -n '/[Ee][Xx][Ii][Tt]/,$p' "$tmp/info.help.txt" >"$tmp/help.exit"
 for code in 0 2 3 4 70; do
   check "--help documents exit code $code" grep -qw -- "$code" "$tmp/help.exit"
 done
-for o in --kernel --range --segments --schedule --param --serial-baseline --json --csv --quiet \
+for o in --kernel --range --segments --schedule --slow-rank --param --serial-baseline --json --csv --quiet \
          --list-kernels --help --version; do
   check "--help mentions $o" grep -qF -- "$o" "$tmp/info.help.txt"
 done
