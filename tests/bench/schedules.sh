@@ -4,33 +4,37 @@
 # Writes one row per (kernel, ranks, schedule) with the median wall time, median load imbalance
 # and both as ratios against `block` measured in the same sweep, plus the claims and their cost.
 # Not a test: nothing here asserts on time. Run from anywhere:
-#   tests/bench/schedules.sh [--quick] [--repeat R] [--ranks "1 2 4"] [--out FILE] [MPISCALE]
-# --quick uses tiny ranges and one repeat (the smoke run in ctest). Default output:
+#   tests/bench/schedules.sh [--quick] [--repeat R] [--ranks "1 2 4"] [--case "KERNEL RANGE"]...
+#                            [--schedules "block dynamic ..."] [--out FILE] [MPISCALE]
+# --quick uses tiny ranges and one repeat (the smoke run in ctest); --case replaces the default
+# cases (primes 0:30M, heavy_tail 0:400K); block is always run, as the reference. Default output:
 # tests/bench/results/schedules.tsv. With more ranks than cores the times include waiting for a
 # core; the file says how many cores there were.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 repeat=3 quick=0 ranks="1 2 4" out="$here/results/schedules.tsv" bin="$root/build/mpiscale"
+cases=() schedules="block cyclic block-cyclic dynamic guided weighted"
 while [ $# -gt 0 ]; do
   case $1 in
     --quick) quick=1; repeat=1; shift ;;
     --repeat) repeat=$2; shift 2 ;;
     --ranks) ranks=$2; shift 2 ;;
+    --case) cases+=("$2"); shift 2 ;;
+    --schedules) schedules="block ${2//block /}"; shift 2 ;;
     --out) out=$2; shift 2 ;;
-    -h|--help) sed -n '2,10p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,13p' "$0"; exit 0 ;;
     -*) echo "schedules.sh: unknown option $1" >&2; exit 2 ;;
     *) bin=$1; shift ;;
   esac
 done
 [ -x "$bin" ] || { echo "schedules.sh: no mpiscale at $bin (build first, or pass its path)" >&2; exit 2; }
 run=${MSC_MPI_RUN:-$root/tests/mpi_run.sh}
-if [ "$quick" = 1 ]; then
+if [ ${#cases[@]} -eq 0 ] && [ "$quick" = 1 ]; then
   cases=("primes 0:300K" "heavy_tail 0:5K")
-else
+elif [ ${#cases[@]} -eq 0 ]; then
   cases=("primes 0:30M" "heavy_tail 0:400K")
 fi
-schedules="block cyclic block-cyclic dynamic guided weighted"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 json=$tmp/runs.jsonl
