@@ -89,6 +89,9 @@ static void run_segments(const msc_options *o, int slow, msc_range par, int64_t 
     }
 }
 
+/* Per-rank scheduling figures, gathered to rank 0. */
+enum { STAT_CLAIMS, STAT_CLAIMS_S, STAT_CLAIM_MAX_S, STAT_SPEED, STAT_COUNT };
+
 /* What one rank computed: runs of consecutive segments, their partials and times back to back in
  * run order, and its scheduling costs. */
 typedef struct rank_work {
@@ -97,10 +100,8 @@ typedef struct rank_work {
     msc_partial *parts;
     double *times;
     int64_t n_segs, cap_segs;
-    double stats[5]; /* STAT_* below, gathered to rank 0 */
+    double stats[STAT_COUNT];
 } rank_work;
-
-enum { STAT_CLAIMS, STAT_CLAIMS_S, STAT_CLAIM_MAX_S, STAT_SPEED, STAT_COUNT };
 
 static void work_free(rank_work *w)
 {
