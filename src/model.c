@@ -5,6 +5,7 @@
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 double msc_amdahl_speedup(double f, double p)
 {
@@ -228,4 +229,222 @@ void msc_balance_analyse(msc_schedule_kind kind, int64_t n_seg, const double *se
     else
         snprintf(a, len, "neither the segment costs nor the ranks' speeds explain it (a rank delayed "
                          "by something else?): --schedule dynamic would likely balance it");
+}
+
+/* ---- fitted models -------------------------------------------------------------------------- */
+
+double msc_t95(int dof)
+{
+    static const double t[30] = {12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228,
+                                 2.201,  2.179, 2.160, 2.145, 2.131, 2.120, 2.110, 2.101, 2.093, 2.086,
+                                 2.080,  2.074, 2.069, 2.064, 2.060, 2.056, 2.052, 2.048, 2.045, 2.042};
+    /* beyond 30: linear in 1/dof between the tabulated 30, 40, 60, 120 and infinity */
+    static const double knot_dof[5] = {30, 40, 60, 120, INFINITY};
+    static const double knot_t[5] = {2.042, 2.021, 2.000, 1.980, 1.960};
+    if (dof < 1) return NAN;
+    if (dof <= 30) return t[dof - 1];
+    for (int i = 0; i < 4; i++)
+        if (dof <= knot_dof[i + 1]) {
+            const double a = 1.0 / knot_dof[i], b = 1.0 / knot_dof[i + 1], x = 1.0 / dof;
+            return knot_t[i] + (knot_t[i + 1] - knot_t[i]) * (a - x) / (a - b);
+        }
+    return 1.960;
+}
+
+/* Checks the common inputs of the fits; fills fit->n, n_distinct, and returns 0 with fit->why set
+ * when they cannot be fitted: unusable values, too few distinct p (`need_distinct` counts p = 1
+ * too), nothing above one rank, or every point superlinear. */
+static int fit_inputs(const double *p, const double *s, int n, int need_distinct, msc_fit *fit)
+{
+    memset(fit, 0, sizeof *fit);
+    int informative = 0, superlinear = 0;
+    for (int i = 0; i < n; i++) {
+        if (!(isfinite(p[i]) && p[i] >= 1.0 && isfinite(s[i]) && s[i] > 0.0)) {
+            snprintf(fit->why, sizeof fit->why,
+                     "measurement %d is not usable (p = %g, speedup = %g): p must be >= 1 and the "
+                     "speedup a positive number", i + 1, p[i], s[i]);
+            return 0;
+        }
+        int seen = 0;
+        for (int j = 0; j < i && !seen; j++) seen = p[j] == p[i];
+        fit->n_distinct += !seen;
+        informative += p[i] > 1.0;
+        superlinear += p[i] > 1.0 && s[i] > p[i];
+    }
+    fit->n = n;
+    if (fit->n_distinct < need_distinct) {
+        snprintf(fit->why, sizeof fit->why, "%d distinct rank count%s: at least %d are needed",
+                 fit->n_distinct, fit->n_distinct == 1 ? "" : "s", need_distinct);
+        return 0;
+    }
+    if (informative == 0) {
+        snprintf(fit->why, sizeof fit->why, "no measurement on more than one rank");
+        return 0;
+    }
+    if (superlinear == informative) {
+        snprintf(fit->why, sizeof fit->why,
+                 "every speedup is superlinear (S > p), which no serial fraction or contention "
+                 "describes (cache effects, or a T1 measured slow)");
+        return 0;
+    }
+    return 1;
+}
+
+/* Least squares of y = b x through the origin over the n points with x != 0: b, its standard
+ * error (NAN with one point) and the RMS residual. Returns the degrees of freedom. */
+static int fit_origin(const double *x, const double *y, int n, double *b, double *se, double *rmse)
+{
+    double sxx = 0.0, sxy = 0.0, rss = 0.0;
+    int m = 0;
+    for (int i = 0; i < n; i++)
+        if (x[i] != 0.0) {
+            sxx += x[i] * x[i];
+            sxy += x[i] * y[i];
+            m++;
+        }
+    *b = sxy / sxx;
+    for (int i = 0; i < n; i++)
+        if (x[i] != 0.0) rss += (y[i] - *b * x[i]) * (y[i] - *b * x[i]);
+    *rmse = sqrt(rss / m);
+    *se = m > 1 ? sqrt(rss / (m - 1) / sxx) : NAN;
+    return m - 1;
+}
+
+/* One-parameter fit in [0, 1]: refuses a value significantly below 0 (superlinear), shows one
+ * within noise of 0 as 0 with a note, and notes a relative error above 50%. */
+static void bound_fraction(msc_fit *fit, const char *name, double *v, double se, int dof,
+                           double *lo, double *hi)
+{
+    const double half = isfinite(se) ? msc_t95(dof) * se : NAN;
+    if (*v < 0.0 && (!isfinite(half) || *v + half < 0.0)) {
+        snprintf(fit->why, sizeof fit->why,
+                 "fitted %s = %.4g is below 0: the speedups are superlinear, which no serial "
+                 "fraction describes (cache effects, or a T1 measured slow)", name, *v);
+        fit->ok = 0;
+        return;
+    }
+    if (*v < 0.0) {
+        snprintf(fit->note, sizeof fit->note, "fitted %s = %.3g is within noise of 0; shown as 0",
+                 name, *v);
+        *v = 0.0;
+    } else if (isfinite(se) && *v > 0.0 && se > 0.5 * *v) {
+        snprintf(fit->note, sizeof fit->note,
+                 "too noisy to trust: the standard error of %s is %.0f%% of its value; add repeats",
+                 name, 100.0 * se / *v);
+    }
+    *lo = isfinite(half) ? fmax(0.0, *v - half) : NAN;
+    *hi = isfinite(half) ? fmin(1.0, *v + half) : NAN;
+    fit->ok = 1;
+}
+
+/* The one-parameter fits: Amdahl (1/S - 1/p = f (1 - 1/p)) or, with `scaled`, Gustafson
+ * (p - S = a (p - 1)). Sets *v, *se, *lo, *hi, or NAN with fit->why on refusal. */
+static void fit_fraction(const double *p, const double *s, int n, int scaled, const char *name,
+                         msc_fit *fit, double *v, double *se, double *lo, double *hi)
+{
+    *v = *se = *lo = *hi = NAN;
+    if (n < 1) {
+        memset(fit, 0, sizeof *fit);
+        snprintf(fit->why, sizeof fit->why, "no measurements");
+        return;
+    }
+    if (!fit_inputs(p, s, n, 2, fit)) return;
+    double *x = (double *)malloc(2 * (size_t)n * sizeof *x), *y = x + n;
+    if (x == NULL) {
+        snprintf(fit->why, sizeof fit->why, "out of memory");
+        return;
+    }
+    for (int i = 0; i < n; i++) {
+        x[i] = scaled ? p[i] - 1.0 : 1.0 - 1.0 / p[i];
+        y[i] = scaled ? p[i] - s[i] : 1.0 / s[i] - 1.0 / p[i];
+    }
+    const int dof = fit_origin(x, y, n, v, se, &fit->rmse);
+    free(x);
+    bound_fraction(fit, name, v, *se, dof, lo, hi);
+    if (!fit->ok) *v = *se = NAN;
+}
+
+void msc_fit_amdahl(const double *p, const double *s, int n, msc_amdahl_fit *out)
+{
+    memset(out, 0, sizeof *out);
+    fit_fraction(p, s, n, 0, "f", &out->fit, &out->f, &out->f_se, &out->f_lo, &out->f_hi);
+    out->ceiling = out->fit.ok ? msc_amdahl_ceiling(out->f) : NAN;
+}
+
+void msc_fit_gustafson(const double *p, const double *scaled_s, int n, msc_gustafson_fit *out)
+{
+    memset(out, 0, sizeof *out);
+    fit_fraction(p, scaled_s, n, 1, "alpha", &out->fit, &out->alpha, &out->alpha_se,
+                 &out->alpha_lo, &out->alpha_hi);
+}
+
+void msc_fit_usl(const double *p, const double *s, int n, msc_usl_fit *out)
+{
+    memset(out, 0, sizeof *out);
+    out->sigma = out->sigma_se = out->kappa = out->kappa_se = NAN;
+    out->sigma_lo = out->sigma_hi = out->kappa_lo = out->kappa_hi = out->p_peak = NAN;
+    if (n < 1 || !fit_inputs(p, s, n, 3, &out->fit)) {
+        if (n < 1) snprintf(out->fit.why, sizeof out->fit.why, "no measurements");
+        return;
+    }
+    /* normal equations of y = sigma x1 + kappa x2 over the points with p > 1 */
+    double a11 = 0, a12 = 0, a22 = 0, b1 = 0, b2 = 0, rss = 0;
+    int m = 0;
+    for (int i = 0; i < n; i++) {
+        if (p[i] <= 1.0) continue;
+        const double x1 = p[i] - 1.0, x2 = p[i] * (p[i] - 1.0), y = p[i] / s[i] - 1.0;
+        a11 += x1 * x1;
+        a12 += x1 * x2;
+        a22 += x2 * x2;
+        b1 += x1 * y;
+        b2 += x2 * y;
+        m++;
+    }
+    const double det = a11 * a22 - a12 * a12;
+    if (!(fabs(det) > 1e-12 * a11 * a22)) {
+        snprintf(out->fit.why, sizeof out->fit.why,
+                 "the rank counts above 1 do not separate contention from coherency: "
+                 "at least 2 distinct ones are needed");
+        return;
+    }
+    out->sigma = (a22 * b1 - a12 * b2) / det;
+    out->kappa = (a11 * b2 - a12 * b1) / det;
+    for (int i = 0; i < n; i++) {
+        if (p[i] <= 1.0) continue;
+        const double r = p[i] / s[i] - 1.0 - out->sigma * (p[i] - 1.0) - out->kappa * p[i] * (p[i] - 1.0);
+        rss += r * r;
+    }
+    out->fit.rmse = sqrt(rss / m);
+    const int dof = m - 2;
+    if (dof >= 1) {
+        const double s2 = rss / dof, t = msc_t95(dof);
+        out->sigma_se = sqrt(s2 * a22 / det);
+        out->kappa_se = sqrt(s2 * a11 / det);
+        out->sigma_lo = out->sigma - t * out->sigma_se;
+        out->sigma_hi = out->sigma + t * out->sigma_se;
+        out->kappa_lo = out->kappa - t * out->kappa_se;
+        out->kappa_hi = out->kappa + t * out->kappa_se;
+        out->kappa_significant = out->kappa_lo > 0.0;
+    } else {
+        snprintf(out->fit.note, sizeof out->fit.note,
+                 "exactly determined (as many measurements above 1 rank as parameters): no interval");
+    }
+    out->p_peak = out->kappa > 0.0 && out->sigma < 1.0 ? sqrt((1.0 - out->sigma) / out->kappa) : INFINITY;
+    out->fit.ok = 1;
+}
+
+double msc_ranks_for_speedup(double f, double target)
+{
+    if (!(target >= 1.0) || !(f >= 0.0 && f < 1.0)) return NAN;
+    if (f > 0.0 && target >= 1.0 / f) return INFINITY;
+    const double p = (1.0 - f) / (1.0 / target - f);
+    return ceil(p - 1e-9); /* a whole rank count, not one more because of rounding */
+}
+
+double msc_ranks_for_efficiency(double f, double floor_e)
+{
+    if (!(floor_e > 0.0 && floor_e <= 1.0) || !(f >= 0.0 && f < 1.0)) return NAN;
+    if (f == 0.0) return INFINITY;
+    const double p = (1.0 / floor_e - 1.0 + f) / f;
+    return floor(p + 1e-9);
 }

@@ -7,6 +7,7 @@
 #include <cmath>
 #include <cstdint>
 #include <cstring>
+#include <random>
 #include <string>
 #include <vector>
 
@@ -668,6 +669,272 @@ TEST(Balance, AdviceIsOneLine) {
     ASSERT_STRNE(b.advice, "");
     EXPECT_EQ(std::strchr(b.advice, '\n'), nullptr);
     EXPECT_LT(std::strlen(b.advice), sizeof b.advice);
+}
+
+
+// ---- fitted models -----------------------------------------------------------------------------
+
+// Speedups that Amdahl's Law gives for serial fraction f at each p.
+std::vector<double> AmdahlSpeedups(double f, const std::vector<double> &p) {
+    std::vector<double> s;
+    for (double x : p) s.push_back(1.0 / (f + (1.0 - f) / x));
+    return s;
+}
+
+msc_amdahl_fit FitAmdahl(const std::vector<double> &p, const std::vector<double> &s) {
+    msc_amdahl_fit f;
+    msc_fit_amdahl(p.data(), s.data(), static_cast<int>(p.size()), &f);
+    return f;
+}
+
+TEST(Fit, SeedsFiguresGiveKarpFlattAndCeiling) {
+    // The seeds: 7.8 s in one process, 1.4 s on 12. S = 5.571, e = 0.105, ceiling about 9.5x.
+    const double s = 7.8 / 1.4;
+    EXPECT_NEAR(s, 5.571, 0.0005);
+    EXPECT_NEAR(msc_karp_flatt(s, 12), 0.105, 0.0005);
+    const msc_amdahl_fit f = FitAmdahl({1, 12}, {1.0, s});
+    ASSERT_TRUE(f.fit.ok) << f.fit.why;
+    EXPECT_NEAR(f.f, msc_karp_flatt(s, 12), 1e-12) << "one point above p = 1: the fit is Karp-Flatt";
+    EXPECT_NEAR(f.ceiling, 9.5, 0.05);
+    EXPECT_TRUE(std::isnan(f.f_se)) << "a single informative measurement has no error estimate";
+    EXPECT_TRUE(std::isnan(f.f_lo));
+}
+
+TEST(Fit, AmdahlHandWorkedTwoPoints) {
+    // p = 2, S = 1.6: y = 1/1.6 - 1/2 = 0.125, x = 0.5; p = 4, S = 2.5: y = 0.15, x = 0.75.
+    // f = (0.5*0.125 + 0.75*0.15) / (0.25 + 0.5625) = 0.175 / 0.8125 = 0.2153846...
+    const msc_amdahl_fit f = FitAmdahl({1, 2, 4}, {1.0, 1.6, 2.5});
+    ASSERT_TRUE(f.fit.ok) << f.fit.why;
+    EXPECT_NEAR(f.f, 0.175 / 0.8125, 1e-12);
+    // residuals 0.125 - 0.5f and 0.15 - 0.75f; se = sqrt(rss / 1 / 0.8125)
+    const double r1 = 0.125 - 0.5 * f.f, r2 = 0.15 - 0.75 * f.f;
+    EXPECT_NEAR(f.f_se, std::sqrt((r1 * r1 + r2 * r2) / 0.8125), 1e-12);
+    EXPECT_NEAR(f.f_hi - f.f, 12.706 * f.f_se, 1e-9) << "one degree of freedom: t = 12.706";
+    EXPECT_EQ(f.fit.n, 3);
+    EXPECT_EQ(f.fit.n_distinct, 3);
+}
+
+TEST(Fit, AmdahlRecoversExactSyntheticF) {
+    const std::vector<double> p = {1, 2, 4, 8, 16, 32};
+    for (double truth : {0.0, 0.01, 0.1, 0.3, 0.9}) {
+        const msc_amdahl_fit f = FitAmdahl(p, AmdahlSpeedups(truth, p));
+        ASSERT_TRUE(f.fit.ok) << f.fit.why;
+        EXPECT_NEAR(f.f, truth, 1e-12);
+        EXPECT_NEAR(f.f_se, 0.0, 1e-12);
+        EXPECT_STREQ(f.fit.why, "");
+    }
+}
+
+TEST(Fit, AmdahlRecoversNoisySyntheticFWithinItsInterval) {
+    // Seeded noise of 2% on every time, 5 repeats at each p: the 95% interval must hold the
+    // truth in (nearly) every one of 200 data sets, and be honest (not absurdly wide).
+    std::mt19937_64 rng(12345);
+    std::normal_distribution<double> noise(0.0, 0.02);
+    int inside = 0, trials = 200;
+    double width = 0.0;
+    for (int t = 0; t < trials; ++t) {
+        std::vector<double> p, s;
+        for (double x : {1.0, 2.0, 4.0, 8.0})
+            for (int r = 0; r < 5; ++r) {
+                p.push_back(x);
+                s.push_back(1.0 / ((0.2 + 0.8 / x) * (1.0 + noise(rng))));
+            }
+        const msc_amdahl_fit f = FitAmdahl(p, s);
+        ASSERT_TRUE(f.fit.ok) << f.fit.why;
+        inside += f.f_lo <= 0.2 && 0.2 <= f.f_hi;
+        width += f.f_hi - f.f_lo;
+    }
+    EXPECT_GE(inside, trials * 90 / 100) << "a 95% interval held the truth in " << inside << " of "
+                                         << trials;
+    EXPECT_LT(width / trials, 0.05) << "mean interval width";
+}
+
+TEST(Fit, AmdahlFromOneAndTwoRanksWithRepeatsFindsTheSerialShare) {
+    // The amdahl kernel's case: serial = 0.3 at p = 1 and 2, three repeats each, 1% noise.
+    const msc_amdahl_fit f =
+        FitAmdahl({1, 1, 1, 2, 2, 2}, {1.0, 0.99, 1.01, 1.538 * 1.01, 1.538, 1.538 * 0.99});
+    ASSERT_TRUE(f.fit.ok) << f.fit.why;
+    EXPECT_NEAR(f.f, 0.3, 0.01);
+    EXPECT_TRUE(std::isfinite(f.f_se));
+    EXPECT_LE(f.f_lo, 0.3);
+    EXPECT_GE(f.f_hi, 0.3);
+}
+
+TEST(Fit, AmdahlRefusesOneDistinctRankCount) {
+    const msc_amdahl_fit f = FitAmdahl({4, 4, 4}, {3.0, 3.1, 2.9});
+    EXPECT_FALSE(f.fit.ok);
+    EXPECT_STREQ(f.fit.why, "1 distinct rank count: at least 2 are needed");
+    EXPECT_TRUE(std::isnan(f.f));
+}
+
+TEST(Fit, AmdahlRefusesSuperlinearData) {
+    const msc_amdahl_fit f = FitAmdahl({1, 2, 4, 8}, {1.0, 2.3, 4.8, 9.9});
+    EXPECT_FALSE(f.fit.ok);
+    EXPECT_NE(std::string(f.fit.why).find("superlinear"), std::string::npos) << f.fit.why;
+    EXPECT_TRUE(std::isnan(f.f)) << "no made-up number";
+}
+
+TEST(Fit, AmdahlRefusesAFitSignificantlyBelowZero) {
+    // Mostly superlinear with one point just below p: f is well below 0 and its interval too.
+    const msc_amdahl_fit f =
+        FitAmdahl({1, 2, 2, 2, 4, 4, 4}, {1.0, 2.4, 2.41, 2.39, 5.0, 5.02, 3.99});
+    EXPECT_FALSE(f.fit.ok);
+    EXPECT_NE(std::string(f.fit.why).find("below 0"), std::string::npos) << f.fit.why;
+    EXPECT_TRUE(std::isnan(f.f));
+}
+
+TEST(Fit, AmdahlShowsANoiseLevelNegativeFAsZeroWithANote) {
+    // perfect scaling measured with noise: f a hair below 0, its interval reaching above 0
+    const msc_amdahl_fit f = FitAmdahl({1, 2, 2, 4, 4}, {1.0, 2.02, 1.99, 4.03, 3.99});
+    ASSERT_TRUE(f.fit.ok) << f.fit.why;
+    EXPECT_EQ(f.f, 0.0);
+    EXPECT_NE(std::string(f.fit.note).find("within noise of 0"), std::string::npos) << f.fit.note;
+    EXPECT_TRUE(std::isinf(f.ceiling));
+}
+
+TEST(Fit, AmdahlRefusesBadInput) {
+    EXPECT_FALSE(FitAmdahl({1, 0.5}, {1.0, 2.0}).fit.ok);
+    EXPECT_FALSE(FitAmdahl({1, 2}, {1.0, -2.0}).fit.ok);
+    EXPECT_FALSE(FitAmdahl({1, 2}, {1.0, NAN}).fit.ok);
+    const msc_amdahl_fit f = FitAmdahl({1, 2}, {1.0, 0.0});
+    EXPECT_STREQ(f.fit.why, "measurement 2 is not usable (p = 2, speedup = 0): p must be >= 1 and "
+                            "the speedup a positive number");
+    msc_amdahl_fit none;
+    msc_fit_amdahl(nullptr, nullptr, 0, &none);
+    EXPECT_FALSE(none.fit.ok);
+    EXPECT_STREQ(none.fit.why, "no measurements");
+}
+
+TEST(Fit, AmdahlNotesTooNoisyData) {
+    const msc_amdahl_fit f = FitAmdahl({1, 2, 2, 4, 4}, {1.0, 1.9, 2.0, 3.3, 4.0});
+    ASSERT_TRUE(f.fit.ok) << f.fit.why;
+    EXPECT_NE(std::string(f.fit.note).find("too noisy"), std::string::npos) << f.fit.note;
+}
+
+TEST(Fit, GustafsonRecoversAlphaFromScaledSpeedups) {
+    const std::vector<double> p = {1, 2, 4, 8};
+    std::vector<double> s;
+    for (double x : p) s.push_back(x - 0.1 * (x - 1.0));
+    msc_gustafson_fit g;
+    msc_fit_gustafson(p.data(), s.data(), 4, &g);
+    ASSERT_TRUE(g.fit.ok) << g.fit.why;
+    EXPECT_NEAR(g.alpha, 0.1, 1e-12);
+    EXPECT_NEAR(g.alpha_se, 0.0, 1e-12);
+}
+
+TEST(Fit, GustafsonHandWorked) {
+    // p - S: 2 - 1.8 = 0.2 at x = 1; 4 - 3.4 = 0.6 at x = 3: alpha = (0.2 + 1.8) / 10 = 0.2
+    const double p[] = {2, 4}, s[] = {1.8, 3.4};
+    msc_gustafson_fit g;
+    msc_fit_gustafson(p, s, 2, &g);
+    ASSERT_TRUE(g.fit.ok) << g.fit.why;
+    EXPECT_NEAR(g.alpha, 0.2, 1e-12);
+    EXPECT_NEAR(g.alpha_se, 0.0, 1e-12);
+}
+
+TEST(Fit, UslRecoversExactSigmaAndKappa) {
+    const double sigma = 0.05, kappa = 0.002;
+    std::vector<double> p, s;
+    for (double x : {1.0, 2.0, 4.0, 8.0, 16.0, 32.0, 64.0}) {
+        p.push_back(x);
+        s.push_back(x / (1.0 + sigma * (x - 1.0) + kappa * x * (x - 1.0)));
+    }
+    msc_usl_fit u;
+    msc_fit_usl(p.data(), s.data(), static_cast<int>(p.size()), &u);
+    ASSERT_TRUE(u.fit.ok) << u.fit.why;
+    EXPECT_NEAR(u.sigma, sigma, 1e-10);
+    EXPECT_NEAR(u.kappa, kappa, 1e-12);
+    EXPECT_NEAR(u.p_peak, std::sqrt((1 - sigma) / kappa), 1e-6);
+    EXPECT_TRUE(u.kappa_significant);
+}
+
+TEST(Fit, UslRecoversNoisySigmaAndKappaWithinTheirIntervals) {
+    std::mt19937_64 rng(777);
+    std::normal_distribution<double> noise(0.0, 0.01);
+    const double sigma = 0.03, kappa = 0.001;
+    int inside_s = 0, inside_k = 0, significant = 0;
+    const int trials = 200;
+    for (int t = 0; t < trials; ++t) {
+        std::vector<double> p, s;
+        for (double x : {1.0, 2.0, 4.0, 8.0, 16.0, 32.0})
+            for (int r = 0; r < 3; ++r) {
+                p.push_back(x);
+                s.push_back(x / (1.0 + sigma * (x - 1.0) + kappa * x * (x - 1.0)) * (1.0 + noise(rng)));
+            }
+        msc_usl_fit u;
+        msc_fit_usl(p.data(), s.data(), static_cast<int>(p.size()), &u);
+        ASSERT_TRUE(u.fit.ok) << u.fit.why;
+        inside_s += u.sigma_lo <= sigma && sigma <= u.sigma_hi;
+        inside_k += u.kappa_lo <= kappa && kappa <= u.kappa_hi;
+        significant += u.kappa_significant;
+    }
+    EXPECT_GE(inside_s, trials * 90 / 100);
+    EXPECT_GE(inside_k, trials * 90 / 100);
+    EXPECT_GE(significant, trials * 90 / 100) << "kappa = 0.001 over p up to 32 is detectable";
+}
+
+TEST(Fit, UslWithoutCoherencyHasNoPeak) {
+    const std::vector<double> p = {1, 2, 4, 8};
+    const std::vector<double> s = AmdahlSpeedups(0.1, p);  // USL with kappa = 0, sigma = f
+    msc_usl_fit u;
+    msc_fit_usl(p.data(), s.data(), 4, &u);
+    ASSERT_TRUE(u.fit.ok) << u.fit.why;
+    EXPECT_NEAR(u.sigma, 0.1, 1e-12);
+    EXPECT_NEAR(u.kappa, 0.0, 1e-12);
+    EXPECT_FALSE(u.kappa_significant);
+}
+
+TEST(Fit, UslNeedsThreeDistinctRankCounts) {
+    const double p[] = {1, 2, 2}, s[] = {1.0, 1.8, 1.9};
+    msc_usl_fit u;
+    msc_fit_usl(p, s, 3, &u);
+    EXPECT_FALSE(u.fit.ok);
+    EXPECT_STREQ(u.fit.why, "2 distinct rank counts: at least 3 are needed");
+    EXPECT_TRUE(std::isnan(u.sigma));
+}
+
+TEST(Fit, UslExactlyDeterminedHasNoInterval) {
+    const double p[] = {1, 2, 4}, s[] = {1.0, 1.8, 3.0};
+    msc_usl_fit u;
+    msc_fit_usl(p, s, 3, &u);
+    ASSERT_TRUE(u.fit.ok) << u.fit.why;
+    EXPECT_TRUE(std::isnan(u.sigma_se));
+    EXPECT_FALSE(u.kappa_significant);
+    EXPECT_NE(std::string(u.fit.note).find("no interval"), std::string::npos);
+}
+
+TEST(Fit, StudentTQuantiles) {
+    EXPECT_DOUBLE_EQ(msc_t95(1), 12.706);
+    EXPECT_DOUBLE_EQ(msc_t95(10), 2.228);
+    EXPECT_DOUBLE_EQ(msc_t95(30), 2.042);
+    EXPECT_NEAR(msc_t95(40), 2.021, 1e-12);
+    EXPECT_NEAR(msc_t95(120), 1.980, 1e-12);
+    EXPECT_GT(msc_t95(35), 2.021);
+    EXPECT_LT(msc_t95(35), 2.042);
+    EXPECT_NEAR(msc_t95(1000000), 1.960, 1e-3);
+    EXPECT_TRUE(std::isnan(msc_t95(0)));
+}
+
+TEST(Fit, RanksForASpeedupTarget) {
+    // f = 0.1: S(p) = 1 / (0.1 + 0.9/p); S = 5 needs 0.9/p = 0.1 -> p = 9 exactly
+    EXPECT_EQ(msc_ranks_for_speedup(0.1, 5.0), 9.0);
+    EXPECT_EQ(msc_ranks_for_speedup(0.1, 5.5), 11.0);  // 0.9/(1/5.5 - 0.1) = 11.0
+    EXPECT_EQ(msc_ranks_for_speedup(0.1, 6.0), 14.0);  // 13.5 -> 14
+    EXPECT_TRUE(std::isinf(msc_ranks_for_speedup(0.1, 10.0))) << "the ceiling itself";
+    EXPECT_EQ(msc_ranks_for_speedup(0.0, 7.5), 8.0);
+    EXPECT_EQ(msc_ranks_for_speedup(0.3, 1.0), 1.0);
+    EXPECT_TRUE(std::isnan(msc_ranks_for_speedup(0.3, 0.5)));
+}
+
+TEST(Fit, RanksForAnEfficiencyFloor) {
+    // f = 0.1, E = 0.5: p <= (2 - 1 + 0.1) / 0.1 = 11
+    EXPECT_EQ(msc_ranks_for_efficiency(0.1, 0.5), 11.0);
+    EXPECT_NEAR(msc_amdahl_speedup(0.1, 11) / 11, 0.5, 1e-12);
+    EXPECT_LT(msc_amdahl_speedup(0.1, 12) / 12, 0.5);
+    EXPECT_EQ(msc_ranks_for_efficiency(0.1, 1.0), 1.0);
+    EXPECT_TRUE(std::isinf(msc_ranks_for_efficiency(0.0, 0.7)));
+    EXPECT_TRUE(std::isnan(msc_ranks_for_efficiency(0.1, 0.0)));
+    EXPECT_TRUE(std::isnan(msc_ranks_for_efficiency(0.1, 1.5)));
 }
 
 }  // namespace

@@ -85,6 +85,66 @@ void msc_balance_analyse(msc_schedule_kind kind, int64_t n_seg, const double *se
                          const int *seg_rank, int n_ranks, const double *compute_s,
                          double imbalance, msc_balance *b);
 
+/* ---- fitted models over several measurements (scaling studies) ------------------------------
+ * Each fit takes one measurement per element (repeats included, not medians, so that the scatter
+ * of repeats enters the uncertainty) and either returns estimates with a standard error and a 95%
+ * interval (Student's t), or refuses with the reason in `why` — never a made-up number. */
+
+typedef struct msc_fit {
+    int ok;           /* 1 when fitted; 0 with the reason in why */
+    char why[200];    /* refusal reason, or "" */
+    char note[200];   /* a caveat on a fit that was made (too noisy, clamped at 0), or "" */
+    int n;            /* measurements used */
+    int n_distinct;   /* distinct p among them */
+    double rmse;      /* root-mean-square residual, in the fit's own units */
+} msc_fit;
+
+/* Amdahl: 1/S = f + (1 - f)/p, i.e. 1/S - 1/p = f (1 - 1/p): least squares through the origin. */
+typedef struct msc_amdahl_fit {
+    msc_fit fit;
+    double f;         /* serial fraction */
+    double f_se;      /* its standard error (NAN with a single informative measurement) */
+    double f_lo, f_hi; /* 95% interval, clamped to [0, 1] */
+    double ceiling;   /* 1 / f (INFINITY when f == 0) */
+} msc_amdahl_fit;
+
+/* Fits f to speedups s[i] measured on p[i] ranks (p >= 1, s > 0), n >= 1. Refuses with fewer than
+ * 2 distinct p, with no measurement at p > 1, with non-finite or non-positive input, and when the
+ * fitted f is negative (superlinear data: Amdahl's shape does not fit). */
+void msc_fit_amdahl(const double *p, const double *s, int n, msc_amdahl_fit *out);
+
+/* Gustafson: scaled speedup S = p - a (p - 1), with a the serial fraction of the parallel run;
+ * least squares of p - S = a (p - 1) through the origin. Same refusals as msc_fit_amdahl (a < 0
+ * is superlinear). */
+typedef struct msc_gustafson_fit {
+    msc_fit fit;
+    double alpha, alpha_se, alpha_lo, alpha_hi;
+} msc_gustafson_fit;
+void msc_fit_gustafson(const double *p, const double *scaled_s, int n, msc_gustafson_fit *out);
+
+/* Universal Scalability Law: S = p / (1 + sigma (p - 1) + kappa p (p - 1)); least squares of
+ * p/S - 1 = sigma (p - 1) + kappa p (p - 1) through the origin. Needs at least 3 distinct p.
+ * kappa_significant when its 95% interval lies above 0: the speedup then peaks at
+ * p_peak = sqrt((1 - sigma) / kappa) and falls beyond (retrograde scaling). */
+typedef struct msc_usl_fit {
+    msc_fit fit;
+    double sigma, sigma_se, kappa, kappa_se;
+    double sigma_lo, sigma_hi, kappa_lo, kappa_hi;
+    int kappa_significant;
+    double p_peak;    /* INFINITY when kappa <= 0 */
+} msc_usl_fit;
+void msc_fit_usl(const double *p, const double *s, int n, msc_usl_fit *out);
+
+/* The two-sided 95% quantile of Student's t with dof >= 1 degrees of freedom (1.96 as dof grows);
+ * NAN for dof < 1. */
+double msc_t95(int dof);
+
+/* Planning from a serial fraction f in [0, 1): the fewest ranks that reach speedup `target`
+ * (INFINITY when target >= 1/f, NAN for target < 1), and the most ranks that keep efficiency at or
+ * above `floor_e` in (0, 1] (INFINITY when f == 0). Amdahl's Law, rounded to whole ranks. */
+double msc_ranks_for_speedup(double f, double target);
+double msc_ranks_for_efficiency(double f, double floor_e);
+
 #ifdef __cplusplus
 }
 #endif
