@@ -448,3 +448,72 @@ double msc_ranks_for_efficiency(double f, double floor_e)
     const double p = (1.0 / floor_e - 1.0 + f) / f;
     return floor(p + 1e-9);
 }
+
+/* ---- repeated measurements ------------------------------------------------------------------ */
+
+static int cmp_double(const void *a, const void *b)
+{
+    const double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+/* Median of sorted v[0..n). */
+static double sorted_median(const double *v, int n)
+{
+    return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
+}
+
+msc_status msc_sample_stats(const double *x, int n, msc_sample *out, int *flags)
+{
+    memset(out, 0, sizeof *out);
+    if (n < 1 || x == NULL) return MSC_ERR_USAGE;
+    double *v = (double *)malloc((size_t)n * sizeof *v);
+    if (v == NULL) return MSC_ERR_NOMEM;
+    double sum = 0.0;
+    for (int i = 0; i < n; i++) {
+        v[i] = x[i];
+        sum += x[i];
+    }
+    qsort(v, (size_t)n, sizeof *v, cmp_double);
+    out->n = n;
+    out->min = v[0];
+    out->max = v[n - 1];
+    out->mean = sum / n;
+    out->median = sorted_median(v, n);
+
+    /* Order-statistic interval: X(j) <= median <= X(n+1-j) holds with probability
+     * 1 - 2 P(B <= j - 1), B ~ Binomial(n, 1/2); take the largest j that keeps it >= 95%. */
+    out->ci_lo = out->ci_hi = out->ci_level = NAN;
+    double tail = 0.0, term = 1.0; /* term = C(n, k) / 2^n, built up without overflow */
+    for (int k = 0; k < n; k++) term *= 0.5;
+    int j = 0;
+    for (int k = 0; 2 * k < n; k++) {
+        if (tail + term > 0.025) break;
+        tail += term;
+        j = k + 1;
+        term = term * (n - k) / (k + 1);
+    }
+    if (j >= 1) { /* tail is now P(B <= j - 1) */
+        out->ci_lo = v[j - 1];
+        out->ci_hi = v[n - j];
+        out->ci_level = 1.0 - 2.0 * tail;
+    }
+
+    for (int i = 0; i < n; i++) v[i] = fabs(x[i] - out->median);
+    qsort(v, (size_t)n, sizeof *v, cmp_double);
+    out->mad = sorted_median(v, n);
+    const double limit = 3.0 * 1.4826 * out->mad;
+    for (int i = 0; i < n; i++) {
+        const int bad = out->mad > 0.0 && fabs(x[i] - out->median) > limit;
+        out->outliers += bad;
+        if (flags != NULL) flags[i] = bad;
+    }
+    free(v);
+    return MSC_OK;
+}
+
+int msc_sample_precise(const msc_sample *s, double precision)
+{
+    if (!isfinite(s->ci_lo) || !isfinite(s->ci_hi) || !(s->median > 0.0)) return 0;
+    return s->median - s->ci_lo <= precision * s->median && s->ci_hi - s->median <= precision * s->median;
+}

@@ -937,4 +937,80 @@ TEST(Fit, RanksForAnEfficiencyFloor) {
     EXPECT_TRUE(std::isnan(msc_ranks_for_efficiency(0.1, 1.5)));
 }
 
+
+// ---- repeated measurements ---------------------------------------------------------------------
+
+msc_sample Sample(const std::vector<double> &x, std::vector<int> *flags = nullptr) {
+    msc_sample s;
+    if (flags) flags->assign(x.size(), -1);
+    EXPECT_EQ(msc_sample_stats(x.data(), static_cast<int>(x.size()), &s,
+                               flags ? flags->data() : nullptr),
+              MSC_OK);
+    return s;
+}
+
+TEST(Sample, MedianMinMaxMeanMad) {
+    const msc_sample s = Sample({5, 1, 4, 2, 3});
+    EXPECT_EQ(s.n, 5);
+    EXPECT_EQ(s.median, 3.0);
+    EXPECT_EQ(s.min, 1.0);
+    EXPECT_EQ(s.max, 5.0);
+    EXPECT_EQ(s.mean, 3.0);
+    EXPECT_EQ(s.mad, 1.0);  // deviations 2, 2, 1, 1, 0
+    EXPECT_EQ(Sample({4, 1, 3, 2}).median, 2.5);
+}
+
+TEST(Sample, NoMedianIntervalBelowSixMeasurements) {
+    // P(all five on one side of the median) = 2/32 > 5%: no order-statistic interval reaches 95%.
+    const msc_sample s = Sample({1, 2, 3, 4, 5});
+    EXPECT_TRUE(std::isnan(s.ci_lo));
+    EXPECT_TRUE(std::isnan(s.ci_level));
+    EXPECT_EQ(msc_sample_precise(&s, 1.0), 0) << "no interval, never precise enough";
+}
+
+TEST(Sample, MedianIntervalFromBinomialRanks) {
+    // n = 6: [x(1), x(6)], coverage 1 - 2/64; n = 10: [x(2), x(9)], 1 - 22/1024;
+    // n = 20: [x(6), x(15)], 1 - 2 * 21700/1048576.
+    std::vector<double> v;
+    for (int i = 1; i <= 6; ++i) v.push_back(i);
+    msc_sample s = Sample(v);
+    EXPECT_EQ(s.ci_lo, 1.0);
+    EXPECT_EQ(s.ci_hi, 6.0);
+    EXPECT_DOUBLE_EQ(s.ci_level, 1.0 - 2.0 / 64);
+    v.clear();
+    for (int i = 1; i <= 10; ++i) v.push_back(i);
+    s = Sample(v);
+    EXPECT_EQ(s.ci_lo, 2.0);
+    EXPECT_EQ(s.ci_hi, 9.0);
+    EXPECT_DOUBLE_EQ(s.ci_level, 1.0 - 22.0 / 1024);
+    v.clear();
+    for (int i = 20; i >= 1; --i) v.push_back(i);  // order of input does not matter
+    s = Sample(v);
+    EXPECT_EQ(s.ci_lo, 6.0);
+    EXPECT_EQ(s.ci_hi, 15.0);
+    EXPECT_NEAR(s.ci_level, 1.0 - 2.0 * 21700 / 1048576, 1e-12);
+    EXPECT_GE(s.ci_level, 0.95);
+}
+
+TEST(Sample, PreciseWhenTheIntervalIsWithinTheTolerance) {
+    const msc_sample s = Sample({1.00, 0.99, 1.01, 1.00, 1.005, 0.995, 1.0, 1.002, 0.998, 1.0});
+    EXPECT_EQ(msc_sample_precise(&s, 0.02), 1);
+    EXPECT_EQ(msc_sample_precise(&s, 0.001), 0);
+}
+
+TEST(Sample, FlagsOutliersByScaledMad) {
+    std::vector<int> flags;
+    const msc_sample s = Sample({1.0, 1.01, 0.99, 1.02, 0.98, 1.0, 3.0}, &flags);
+    EXPECT_EQ(s.outliers, 1);
+    EXPECT_EQ(flags, (std::vector<int>{0, 0, 0, 0, 0, 0, 1}));
+    EXPECT_EQ(Sample({2.0, 2.0, 2.0}).outliers, 0) << "no spread, no outliers";
+}
+
+TEST(Sample, RefusesAnEmptySample) {
+    msc_sample s;
+    EXPECT_EQ(msc_sample_stats(nullptr, 0, &s, nullptr), MSC_ERR_USAGE);
+    const double one = 1.0;
+    EXPECT_EQ(msc_sample_stats(&one, 0, &s, nullptr), MSC_ERR_USAGE);
+}
+
 }  // namespace

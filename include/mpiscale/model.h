@@ -6,6 +6,7 @@
 #include <stdint.h>
 
 #include "mpiscale/schedule.h"
+#include "mpiscale/status.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -84,6 +85,26 @@ typedef struct msc_balance {
 void msc_balance_analyse(msc_schedule_kind kind, int64_t n_seg, const double *seg_s,
                          const int *seg_rank, int n_ranks, const double *compute_s,
                          double imbalance, msc_balance *b);
+
+/* ---- repeated measurements ------------------------------------------------------------------ */
+
+typedef struct msc_sample {
+    int n;            /* measurements */
+    double median, min, max, mean;
+    double mad;       /* median absolute deviation from the median */
+    double ci_lo;     /* distribution-free 95% interval of the median from order statistics */
+    double ci_hi;     /*   (binomial ranks); NAN for n < 6, where no such interval reaches 95% */
+    double ci_level;  /* the interval's exact coverage (>= 0.95), NAN with no interval */
+    int outliers;     /* measurements further than 3 scaled MADs (3 * 1.4826 * MAD) from the median */
+} msc_sample;
+
+/* Summarises x[0..n) (n >= 1, finite values) into *out; when flags is not NULL, flags[i] = 1 marks
+ * x[i] as an outlier. Returns MSC_ERR_USAGE for n < 1, MSC_ERR_NOMEM. x is not modified. */
+msc_status msc_sample_stats(const double *x, int n, msc_sample *out, int *flags);
+
+/* 1 when the 95% interval of the median lies within +-precision (a fraction, e.g. 0.02) of the
+ * median, 0 otherwise (also when there is no interval yet). */
+int msc_sample_precise(const msc_sample *s, double precision);
 
 /* ---- fitted models over several measurements (scaling studies) ------------------------------
  * Each fit takes one measurement per element (repeats included, not medians, so that the scatter
