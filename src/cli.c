@@ -5,11 +5,13 @@
 #include "mpiscale/report.h"
 
 #include <getopt.h>
+#include <stdlib.h>
 #include <string.h>
 
 #define MAX_PARAMS_GIVEN 32
 
-enum { OPT_SCHEDULE = 1000, OPT_BASELINE, OPT_JSON, OPT_CSV, OPT_SLOW_RANK };
+enum { OPT_SCHEDULE = 1000, OPT_BASELINE, OPT_JSON, OPT_CSV, OPT_SLOW_RANK, OPT_SWEEP, OPT_REPEAT,
+       OPT_WARMUP, OPT_WEAK };
 
 static const struct option long_options[] = {
     {"kernel", required_argument, NULL, 'k'},
@@ -19,6 +21,10 @@ static const struct option long_options[] = {
     {"param", required_argument, NULL, 'p'},
     {"serial-baseline", no_argument, NULL, OPT_BASELINE},
     {"slow-rank", required_argument, NULL, OPT_SLOW_RANK},
+    {"sweep", required_argument, NULL, OPT_SWEEP},
+    {"repeat", required_argument, NULL, OPT_REPEAT},
+    {"warmup", required_argument, NULL, OPT_WARMUP},
+    {"weak", no_argument, NULL, OPT_WEAK},
     {"json", required_argument, NULL, OPT_JSON},
     {"csv", required_argument, NULL, OPT_CSV},
     {"quiet", no_argument, NULL, 'q'},
@@ -36,14 +42,81 @@ static const char *option_name(int c)
     return "?";
 }
 
+static int cmp_int(const void *a, const void *b)
+{
+    const int x = *(const int *)a, y = *(const int *)b;
+    return (x > y) - (x < y);
+}
+
+/* "pow2", "all" or a comma list of rank counts (sorted, duplicates dropped). */
+static msc_status parse_sweep(const char *text, msc_options *o, char *err, size_t len)
+{
+    if (strcmp(text, "pow2") == 0 || strcmp(text, "all") == 0) {
+        o->sweep = text[0] == 'p' ? MSC_SWEEP_POW2 : MSC_SWEEP_ALL;
+        return MSC_OK;
+    }
+    int n = 0;
+    const char *at = text;
+    for (;;) {
+        char item[32], why[128];
+        const size_t k = strcspn(at, ",");
+        int64_t v = 0;
+        if (k == 0 || k >= sizeof item)
+            return msc_fail(MSC_ERR_USAGE, err, len, "expected pow2, all or a list like 1,2,4");
+        memcpy(item, at, k);
+        item[k] = '\0';
+        if (msc_parse_i64(item, &v, why, sizeof why) != MSC_OK || v < 1 || v > 1000000)
+            return msc_fail(MSC_ERR_USAGE, err, len, "'%s': a rank count must be an integer from 1 to 1000000",
+                            item);
+        if (n == MSC_MAX_SWEEP)
+            return msc_fail(MSC_ERR_USAGE, err, len, "more than %d rank counts", MSC_MAX_SWEEP);
+        o->sweep_list[n++] = (int)v;
+        if (at[k] == '\0') break;
+        at += k + 1;
+    }
+    qsort(o->sweep_list, (size_t)n, sizeof o->sweep_list[0], cmp_int);
+    int m = 0;
+    for (int i = 0; i < n; i++)
+        if (m == 0 || o->sweep_list[m - 1] != o->sweep_list[i]) o->sweep_list[m++] = o->sweep_list[i];
+    o->sweep = MSC_SWEEP_LIST;
+    o->sweep_len = m;
+    return MSC_OK;
+}
+
+msc_status msc_sweep_points(const msc_options *o, int world_size, int points[MSC_MAX_SWEEP], int *n,
+                            char *err, size_t len)
+{
+    *n = 0;
+    if (o->sweep == MSC_SWEEP_NONE || (o->sweep == MSC_SWEEP_LIST && o->sweep_len == 0)) {
+        points[(*n)++] = world_size;
+    } else if (o->sweep == MSC_SWEEP_LIST) {
+        for (int i = 0; i < o->sweep_len; i++) {
+            if (o->sweep_list[i] > world_size)
+                return msc_fail(MSC_ERR_USAGE, err, len,
+                                "--sweep: %d is more than the %d rank%s of this launch (mpirun -np)",
+                                o->sweep_list[i], world_size, world_size == 1 ? "" : "s");
+            points[(*n)++] = o->sweep_list[i];
+        }
+    } else {
+        for (int p = 1; p <= world_size && *n < MSC_MAX_SWEEP;
+             p = o->sweep == MSC_SWEEP_POW2 ? 2 * p : p + 1)
+            points[(*n)++] = p;
+        if (o->sweep == MSC_SWEEP_ALL && world_size > MSC_MAX_SWEEP)
+            return msc_fail(MSC_ERR_USAGE, err, len, "--sweep all: more than %d rank counts; use a list or pow2",
+                            MSC_MAX_SWEEP);
+    }
+    return MSC_OK;
+}
+
 msc_status msc_cli_parse(int argc, char *const *argv, msc_options *out, char *err, size_t len)
 {
     msc_options o;
     const char *range_text = NULL, *segments_text = NULL, *kernel_name = "do_math";
-    const char *slow_text = NULL;
+    const char *slow_text = NULL, *sweep_text = NULL, *repeat_text = NULL, *warmup_text = NULL;
     const char *params_given[MAX_PARAMS_GIVEN];
     int n_params_given = 0;
     char why[256];
+    int64_t count = 0;
     msc_status st;
 
     memset(&o, 0, sizeof o);
@@ -52,6 +125,7 @@ msc_status msc_cli_parse(int argc, char *const *argv, msc_options *out, char *er
     o.schedule.chunk = 0;
     o.slow_rank = -1;
     o.slow_factor = 1;
+    o.repeat = 1;
     o.segments_requested = MSC_DEFAULT_SEGMENTS;
 
     optind = 0; /* glibc: a full re-initialisation, so parsing can be repeated */
@@ -74,6 +148,10 @@ msc_status msc_cli_parse(int argc, char *const *argv, msc_options *out, char *er
             break;
         case OPT_BASELINE: o.serial_baseline = 1; break;
         case OPT_SLOW_RANK: slow_text = optarg; break;
+        case OPT_SWEEP: sweep_text = optarg; break;
+        case OPT_REPEAT: repeat_text = optarg; break;
+        case OPT_WARMUP: warmup_text = optarg; break;
+        case OPT_WEAK: o.weak = 1; break;
         case OPT_JSON: o.json_path = optarg; break;
         case OPT_CSV: o.csv_path = optarg; break;
         case 'q': o.quiet = 1; break;
@@ -153,6 +231,23 @@ msc_status msc_cli_parse(int argc, char *const *argv, msc_options *out, char *er
         o.slow_factor = (int)f;
     }
 
+    if (repeat_text != NULL && (msc_parse_i64(repeat_text, &count, why, sizeof why) != MSC_OK ||
+                                count < 1 || count > MSC_MAX_REPEAT))
+        return msc_fail(MSC_ERR_USAGE, err, len, "--repeat: '%s': must be an integer from 1 to %d",
+                        repeat_text, MSC_MAX_REPEAT);
+    if (repeat_text != NULL) o.repeat = (int)count;
+    if (warmup_text != NULL && (msc_parse_i64(warmup_text, &count, why, sizeof why) != MSC_OK ||
+                                count < 0 || count > MSC_MAX_REPEAT))
+        return msc_fail(MSC_ERR_USAGE, err, len, "--warmup: '%s': must be an integer from 0 to %d",
+                        warmup_text, MSC_MAX_REPEAT);
+    if (warmup_text != NULL) o.warmup = (int)count;
+    if (sweep_text != NULL && (st = parse_sweep(sweep_text, &o, why, sizeof why)) != MSC_OK)
+        return msc_fail(st, err, len, "--sweep: '%s': %s", sweep_text, why);
+    if (sweep_text == NULL && (repeat_text != NULL || warmup_text != NULL || o.weak))
+        o.sweep = MSC_SWEEP_LIST; /* sweep_len 0: the launch's own rank count */
+    if (o.sweep != MSC_SWEEP_NONE && o.serial_baseline)
+        return msc_fail(MSC_ERR_USAGE, err, len,
+                        "--serial-baseline: not with --sweep/--repeat (a sweep measures T1 at p = 1)");
     if (o.json_path != NULL && o.json_path[0] == '\0')
         return msc_fail(MSC_ERR_USAGE, err, len, "--json: '': empty file name");
     if (o.csv_path != NULL && o.csv_path[0] == '\0')
@@ -207,6 +302,13 @@ void msc_cli_help(FILE *f, const char *prog)
 "  -p, --param KEY=VALUE   kernel parameter (repeatable; validated per kernel)\n"
 "      --serial-baseline   rank 0 first runs the whole range alone, timed, and that time is T1;\n"
 "                          without it T1 is estimated from the segment times plus serial phases\n"
+"      --sweep LIST        run the job on the first p ranks for each p in LIST (1,2,4), pow2\n"
+"                          (1, 2, 4, ... up to P) or all (1 to P), in this one launch, and fit\n"
+"                          Amdahl's Law and the Universal Scalability Law to the times\n"
+"      --repeat R          measured runs per point (default 1); the table shows the median\n"
+"      --warmup W          unmeasured runs before them (default 0)\n"
+"      --weak              weak scaling: the range is the 1-rank size and grows with p\n"
+"                          (segments too); fits Gustafson's scaled speedup\n"
 "      --slow-rank R:F     rank R runs every kernel call F times (keeping one result): emulates a\n"
 "                          node F times slower, to try schedules on uneven hardware\n"
 "      --json FILE         append one JSON object for this run (JSON Lines, schema %d)\n"

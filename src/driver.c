@@ -740,3 +740,46 @@ out:
     free(speeds);
     return st;
 }
+
+msc_status msc_driver_sweep(const msc_options *o, MPI_Comm world, double t_init_s,
+                            const int *points, int n_points, msc_sweep_fn fn, void *ctx,
+                            char *err, size_t len)
+{
+    int rank = 0;
+    msc_status st = MSC_OK;
+    MPI_Comm *subs = (MPI_Comm *)malloc((size_t)(n_points > 0 ? n_points : 1) * sizeof *subs);
+    if (subs == NULL) return msc_fail(MSC_ERR_NOMEM, err, len, "out of memory");
+    if (MPI_Comm_rank(world, &rank) != MPI_SUCCESS) st = MSC_ERR_MPI;
+    int made = 0;
+    for (; made < n_points && st == MSC_OK; made++)
+        if (MPI_Comm_split(world, rank < points[made] ? 0 : MPI_UNDEFINED, rank, &subs[made]) !=
+            MPI_SUCCESS)
+            st = msc_fail(MSC_ERR_MPI, err, len, "MPI_Comm_split for %d ranks failed", points[made]);
+    /* Repeats are interleaved across the points (p = 1, 2, 4, 1, 2, 4, ...), so that a drift in
+     * the machine's speed, common on shared nodes, hits every point alike instead of biasing the
+     * points measured last. */
+    for (int r = -o->warmup; r < o->repeat && st == MSC_OK; r++)
+        for (int i = 0; i < n_points && st == MSC_OK; i++) {
+            const int p = points[i];
+            msc_options op = *o;
+            if (o->weak) { /* the range is the 1-rank size: p times the elements and segments */
+                op.range.hi = o->range.lo + (int64_t)p * msc_range_count(o->range);
+                op.segments_requested = o->segments_requested * p > MSC_MAX_SEGMENTS
+                                            ? MSC_MAX_SEGMENTS
+                                            : o->segments_requested * p;
+            }
+            if (subs[i] != MPI_COMM_NULL) {
+                msc_run_record rec;
+                memset(&rec, 0, sizeof rec);
+                st = msc_driver_run(&op, subs[i], t_init_s, &rec, err, len);
+                if (rank == 0 && rec.kernel != NULL && fn != NULL) fn(&rec, p, r, ctx);
+                msc_record_free(&rec);
+            }
+            idle_barrier(world); /* the ranks outside this point sleep meanwhile */
+            st = agree(st, world);
+        }
+    for (int i = 0; i < made; i++)
+        if (subs[i] != MPI_COMM_NULL) MPI_Comm_free(&subs[i]);
+    free(subs);
+    return st;
+}

@@ -253,7 +253,7 @@ double msc_t95(int dof)
 
 /* Checks the common inputs of the fits; fills fit->n, n_distinct, and returns 0 with fit->why set
  * when they cannot be fitted: unusable values, too few distinct p (`need_distinct` counts p = 1
- * too), nothing above one rank, or every point superlinear. */
+ * too), nothing above one rank, or every point more than 2% superlinear (beyond noise). */
 static int fit_inputs(const double *p, const double *s, int n, int need_distinct, msc_fit *fit)
 {
     memset(fit, 0, sizeof *fit);
@@ -269,7 +269,7 @@ static int fit_inputs(const double *p, const double *s, int n, int need_distinct
         for (int j = 0; j < i && !seen; j++) seen = p[j] == p[i];
         fit->n_distinct += !seen;
         informative += p[i] > 1.0;
-        superlinear += p[i] > 1.0 && s[i] > p[i];
+        superlinear += p[i] > 1.0 && s[i] > 1.02 * p[i];
     }
     fit->n = n;
     if (fit->n_distinct < need_distinct) {
@@ -283,8 +283,8 @@ static int fit_inputs(const double *p, const double *s, int n, int need_distinct
     }
     if (superlinear == informative) {
         snprintf(fit->why, sizeof fit->why,
-                 "every speedup is superlinear (S > p), which no serial fraction or contention "
-                 "describes (cache effects, or a T1 measured slow)");
+                 "every speedup is superlinear (S > 1.02 p), which no serial fraction or "
+                 "contention describes (cache effects, or a T1 measured slow)");
         return 0;
     }
     return 1;

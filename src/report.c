@@ -278,6 +278,11 @@ char *msc_report_json(const msc_run_record *rec)
             json_object_set_new(bal, "advice", b->advice[0] ? json_string(b->advice) : json_null());
             json_object_set_new(o, "balance", bal);
         }
+        json_object_set_new(o, "sweep", rec->sweep_mode > 0
+                                            ? json_pack("{s:s, s:i}", "mode",
+                                                        rec->sweep_mode == 2 ? "weak" : "strong",
+                                                        "run", rec->sweep_run)
+                                            : json_null());
         json_object_set_new(o, "slow_rank", rec->slow_rank >= 0
                                                 ? json_pack("{s:i, s:i}", "rank", rec->slow_rank,
                                                             "factor", rec->slow_factor)
@@ -531,4 +536,218 @@ msc_status msc_report_csv_append(const char *path, const msc_run_record *rec, ch
         msc_fail(st, err, len, "CSV row does not fit %zu bytes", size);
     free(row);
     return st;
+}
+
+/* ---- sweeps ------------------------------------------------------------------------------------ */
+
+msc_status msc_sweep_summarise(const msc_sweep_run *runs, int n, int weak, msc_sweep_summary *out)
+{
+    memset(out, 0, sizeof *out);
+    out->weak = weak;
+    if (n < 1 || runs == NULL) return MSC_ERR_USAGE;
+    /* distinct p, ascending */
+    for (int i = 0; i < n; i++) {
+        int k = 0;
+        while (k < out->n_rows && out->rows[k].p != runs[i].p) k++;
+        if (k < out->n_rows) continue;
+        if (out->n_rows == MSC_SWEEP_ROWS) return MSC_ERR_USAGE;
+        while (k > 0 && out->rows[k - 1].p > runs[i].p) {
+            out->rows[k] = out->rows[k - 1];
+            k--;
+        }
+        memset(&out->rows[k], 0, sizeof out->rows[k]);
+        out->rows[k].p = runs[i].p;
+        out->n_rows++;
+    }
+    double *v = (double *)malloc((size_t)n * sizeof *v), *w = (double *)malloc((size_t)n * sizeof *w);
+    double *ps = (double *)malloc((size_t)n * sizeof *ps);
+    int *idx = (int *)malloc((size_t)n * sizeof *idx), *flag = (int *)malloc((size_t)n * sizeof *flag);
+    int *outlier = (int *)calloc((size_t)n, sizeof *outlier);
+    if (v == NULL || w == NULL || ps == NULL || idx == NULL || flag == NULL || outlier == NULL) {
+        free(v);
+        free(w);
+        free(ps);
+        free(idx);
+        free(flag);
+        free(outlier);
+        return MSC_ERR_NOMEM;
+    }
+    msc_status st = MSC_OK;
+    out->digests_agree = 1;
+    for (int k = 0; k < out->n_rows && st == MSC_OK; k++) {
+        msc_sweep_row *row = &out->rows[k];
+        int m = 0;
+        row->verified = 1;
+        for (int i = 0; i < n; i++) {
+            if (runs[i].p != row->p) continue;
+            if (m == 0) snprintf(row->digest, sizeof row->digest, "%s", runs[i].digest);
+            int seen = 0;
+            for (int j = 0; j < i && !seen; j++)
+                seen = runs[j].p == row->p && strcmp(runs[j].digest, runs[i].digest) == 0;
+            row->digests += !seen;
+            if (strcmp(runs[i].digest, runs[0].digest) != 0) out->digests_agree = 0;
+            idx[m] = i;
+            v[m] = runs[i].wall_s;
+            w[m++] = runs[i].imbalance;
+            row->verified &= runs[i].verified != 0;
+            if (runs[i].nodes > row->nodes) row->nodes = runs[i].nodes;
+            if (runs[i].oversubscribed > row->oversubscribed) row->oversubscribed = runs[i].oversubscribed;
+        }
+        msc_sample imb;
+        st = msc_sample_stats(v, m, &row->wall, flag);
+        for (int j = 0; st == MSC_OK && j < m; j++) outlier[idx[j]] = flag[j];
+        if (st == MSC_OK) st = msc_sample_stats(w, m, &imb, NULL);
+        row->imbalance = imb.median;
+    }
+    if (st == MSC_OK) { /* T1 */
+        const msc_sweep_row *first = &out->rows[0];
+        out->t1_measured = first->p == 1;
+        if (out->t1_measured) {
+            out->t1_s = first->wall.median;
+        } else {
+            int m = 0;
+            /* weak: the smallest point did p times the 1-rank work */
+            for (int i = 0; i < n; i++)
+                if (runs[i].p == first->p) v[m++] = runs[i].t1_est_s / (weak ? runs[i].p : 1);
+            msc_sample t1;
+            st = msc_sample_stats(v, m, &t1, NULL);
+            out->t1_s = t1.median;
+        }
+    }
+    if (st == MSC_OK) {
+        for (int k = 0; k < out->n_rows; k++) {
+            msc_sweep_row *row = &out->rows[k];
+            const double s = out->t1_s / row->wall.median;
+            row->speedup = weak ? row->p * s : s;
+            row->efficiency = row->speedup / row->p;
+            row->karp_flatt = weak ? NAN : msc_karp_flatt(row->speedup, row->p);
+        }
+        /* Points whose ranks share cores measure time-sharing: the fits leave them out while
+         * at least two distinct p remain without them. */
+        int clean_rows = 0, m = 0;
+        for (int k = 0; k < out->n_rows; k++) clean_rows += out->rows[k].oversubscribed == 0;
+        const int skip = clean_rows >= 2 && clean_rows < out->n_rows;
+        for (int i = 0; i < n; i++) {
+            if (skip && runs[i].oversubscribed > 0) continue;
+            if (outlier[i]) { /* a run the machine disturbed would pull the least squares */
+                out->fit_skipped_runs++;
+                continue;
+            }
+            ps[m] = runs[i].p;
+            v[m++] = (weak ? runs[i].p : 1.0) * out->t1_s / runs[i].wall_s;
+        }
+        out->fit_skipped_rows = skip ? out->n_rows - clean_rows : 0;
+        if (weak) {
+            msc_fit_gustafson(ps, v, m, &out->gustafson);
+        } else {
+            msc_fit_amdahl(ps, v, m, &out->amdahl);
+            msc_fit_usl(ps, v, m, &out->usl);
+        }
+    }
+    free(v);
+    free(w);
+    free(ps);
+    free(idx);
+    free(flag);
+    free(outlier);
+    return st;
+}
+
+/* " (95% interval lo to hi)" or " (no interval: why)" */
+static void print_interval(FILE *f, double lo, double hi, int digits)
+{
+    if (isfinite(lo) && isfinite(hi))
+        fprintf(f, " (95%% interval %.*f to %.*f)", digits, lo, digits, hi);
+    else
+        fprintf(f, " (no interval: too few measurements)");
+}
+
+void msc_report_sweep_text(FILE *f, const msc_sweep_summary *s)
+{
+    fprintf(f, "\n%s-scaling sweep, %d point%s:\n", s->weak ? "Weak" : "Strong", s->n_rows,
+            s->n_rows == 1 ? "" : "s");
+    fprintf(f, "%6s %5s %4s %12s %10s %10s %9s %10s %10s %9s  %s\n", "p", "nodes", "runs",
+            "median s", "min s", "max s", s->weak ? "scaled S" : "speedup", "efficiency",
+            "Karp-Flatt", "imbalance", "digest");
+    for (int k = 0; k < s->n_rows; k++) {
+        const msc_sweep_row *r = &s->rows[k];
+        fprintf(f, "%6d %5d %4d %12.6f %10.6f %10.6f %9.3f %9.1f%% ", r->p, r->nodes, r->wall.n,
+                r->wall.median, r->wall.min, r->wall.max, r->speedup, 100.0 * r->efficiency);
+        if (isfinite(r->karp_flatt))
+            fprintf(f, "%10.4f", r->karp_flatt);
+        else
+            fprintf(f, "%10s", "-");
+        fprintf(f, " %8.2f%%  %s%s%s\n", 100.0 * r->imbalance, r->digest,
+                r->digests > 1 ? " (differs between runs!)" : "", r->verified ? "" : " NOT VERIFIED");
+    }
+    fprintf(f, "T1 = %.6f s, %s\n", s->t1_s,
+            s->t1_measured ? "measured: the median job time at p = 1"
+                           : "estimated from the smallest point's segment times (add p = 1 to the "
+                             "sweep to measure it)");
+    if (!s->weak)
+        fprintf(f, "Digests: %s\n", s->digests_agree ? "one digest at every p, as it must be"
+                                                      : "DIFFER between points: a bug, please report it");
+    for (int k = 0; k < s->n_rows; k++)
+        if (s->rows[k].oversubscribed > 0)
+            fprintf(f, "warning: at p = %d ranks share cores (more ranks than cores on a node): that "
+                       "point measures the machine's time-sharing, not the program's scaling\n", s->rows[k].p);
+    for (int k = 0; k < s->n_rows; k++)
+        if (s->rows[k].wall.outliers > 0)
+            fprintf(f, "warning: at p = %d, %d run%s more than 3 scaled MADs from the median "
+                       "(an outlier: the machine was busy?)\n",
+                    s->rows[k].p, s->rows[k].wall.outliers,
+                    s->rows[k].wall.outliers == 1 ? " lies" : "s lie");
+    if (s->fit_skipped_rows > 0)
+        fprintf(f, "The fits below leave out the %d point%s whose ranks share cores.\n",
+                s->fit_skipped_rows, s->fit_skipped_rows == 1 ? "" : "s");
+    if (s->fit_skipped_runs > 0)
+        fprintf(f, "The fits below leave out the %d outlier run%s.\n", s->fit_skipped_runs,
+                s->fit_skipped_runs == 1 ? "" : "s");
+    if (s->weak) {
+        const msc_gustafson_fit *g = &s->gustafson;
+        if (!g->fit.ok) {
+            fprintf(f, "Gustafson: not fitted: %s\n", g->fit.why);
+            return;
+        }
+        fprintf(f, "Gustafson: serial fraction alpha = %.4f", g->alpha);
+        print_interval(f, g->alpha_lo, g->alpha_hi, 4);
+        fprintf(f, " from %d runs; scaled speedup S(p) = p - alpha (p - 1)\n", g->fit.n);
+        if (g->fit.note[0]) fprintf(f, "  note: %s\n", g->fit.note);
+        return;
+    }
+    const msc_amdahl_fit *a = &s->amdahl;
+    if (!a->fit.ok) {
+        fprintf(f, "Amdahl: not fitted: %s\n", a->fit.why);
+    } else {
+        fprintf(f, "Amdahl: serial fraction f = %.4f", a->f);
+        print_interval(f, a->f_lo, a->f_hi, 4);
+        fprintf(f, " from %d runs; ceiling 1/f = ", a->fit.n);
+        print_num(f, a->ceiling, 1, "x\n");
+        if (!isfinite(a->ceiling)) fprintf(f, "\n");
+        if (a->fit.note[0]) fprintf(f, "  note: %s\n", a->fit.note);
+        fprintf(f, "  predicted speedup:");
+        for (int p = 2; p <= 1024; p *= 4) {
+            fprintf(f, " P=%d ", p);
+            print_num(f, msc_amdahl_speedup(a->f, p), 2, "");
+        }
+        fprintf(f, "\n");
+        fprintf(f, "  Karp-Flatt e(p) above f, or rising with p, is overhead that grows with p "
+                   "(communication, imbalance), not serial code\n");
+    }
+    const msc_usl_fit *u = &s->usl;
+    if (!u->fit.ok) {
+        fprintf(f, "USL: not fitted: %s\n", u->fit.why);
+        return;
+    }
+    fprintf(f, "USL: contention sigma = %.4f", u->sigma);
+    print_interval(f, u->sigma_lo, u->sigma_hi, 4);
+    fprintf(f, ", coherency kappa = %.6f", u->kappa);
+    print_interval(f, u->kappa_lo, u->kappa_hi, 6);
+    fprintf(f, "\n");
+    if (u->kappa_significant)
+        fprintf(f, "  kappa is significantly above 0: retrograde scaling, speedup peaks at p = %.0f\n",
+                u->p_peak);
+    else
+        fprintf(f, "  kappa is not significantly above 0: no retrograde scaling detected\n");
+    if (u->fit.note[0]) fprintf(f, "  note: %s\n", u->fit.note);
 }

@@ -630,8 +630,8 @@ TEST(Cli, HelpNamesEveryOption) {
     const std::string h = Help();
     for (const char *opt : {"--kernel", "-k", "--range", "-r", "--segments", "-s", "--schedule",
                             "--param", "-p", "--serial-baseline", "--slow-rank", "--quiet", "-q",
-                            "--json",
-                            "--csv", "--help", "-h", "--list-kernels", "-l", "--version", "-V"})
+                            "--json", "--csv", "--sweep", "--repeat", "--warmup", "--weak",
+                            "--help", "-h", "--list-kernels", "-l", "--version", "-V"})
         EXPECT_NE(h.find(opt), std::string::npos) << opt;
 }
 
@@ -730,6 +730,384 @@ TEST(Cli, HelpAndListPrintIntegerBoundsThatParse) {
     msc_params p;
     char err[256] = "";
     EXPECT_EQ(msc_params_parse(k, kv, 1, &p, err, sizeof err), MSC_OK) << err;
+}
+
+
+// ---- sweeps: --sweep, --repeat, --warmup, --weak ----------------------------------------------
+
+std::vector<int> SweepList(const msc_options &o) {
+    return std::vector<int>(o.sweep_list, o.sweep_list + o.sweep_len);
+}
+
+// The exact one-line message of a refused command line (and its status, checked to be `want`).
+std::string RefusalOf(Argv a, msc_status want = MSC_ERR_USAGE) {
+    msc_options o;
+    std::string err;
+    EXPECT_EQ(Parse(a, &o, &err), want) << a.Joined();
+    return err;
+}
+
+TEST(CliSweep, WithoutSweepOptionsThereIsOneRunOnAllRanks) {
+    const msc_options o = ParseOk({"-r", "0:1000"});
+    EXPECT_EQ(o.sweep, MSC_SWEEP_NONE);
+    EXPECT_EQ(o.sweep_len, 0);
+    EXPECT_EQ(o.repeat, 1);
+    EXPECT_EQ(o.warmup, 0);
+    EXPECT_EQ(o.weak, 0);
+}
+
+TEST(CliSweep, ListIsSortedAndDeduplicated) {
+    const msc_options o = ParseOk({"--sweep", "8,2,4,2,1,8"});
+    EXPECT_EQ(o.sweep, MSC_SWEEP_LIST);
+    EXPECT_EQ(SweepList(o), (std::vector<int>{1, 2, 4, 8}));
+    EXPECT_EQ(o.repeat, 1);
+    EXPECT_EQ(o.warmup, 0);
+    EXPECT_EQ(o.weak, 0);
+}
+
+TEST(CliSweep, ListOfOneCountIsThatCount) {
+    const msc_options o = ParseOk({"--sweep", "3"});
+    EXPECT_EQ(o.sweep, MSC_SWEEP_LIST);
+    EXPECT_EQ(SweepList(o), (std::vector<int>{3}));
+}
+
+TEST(CliSweep, ListOfOneRepeatedCountIsThatCountOnce) {
+    const msc_options o = ParseOk({"--sweep", "2,2,2"});
+    EXPECT_EQ(SweepList(o), (std::vector<int>{2}));
+}
+
+TEST(CliSweep, EqualsFormIsAccepted) {
+    const msc_options o = ParseOk({"--sweep=4,1"});
+    EXPECT_EQ(o.sweep, MSC_SWEEP_LIST);
+    EXPECT_EQ(SweepList(o), (std::vector<int>{1, 4}));
+}
+
+TEST(CliSweep, ListAcceptsTheBoundsOneAndAMillion) {
+    const msc_options o = ParseOk({"--sweep", "1000000,1"});
+    EXPECT_EQ(SweepList(o), (std::vector<int>{1, 1000000}));
+}
+
+TEST(CliSweep, ListAcceptsSixtyFourCountsAndRefusesSixtyFive) {
+    std::string list64, list65;
+    for (int p = 1; p <= 64; ++p) list64 += (p > 1 ? "," : "") + std::to_string(p);
+    list65 = list64 + ",65";
+    Argv a{"--sweep", list64.c_str()};
+    msc_options o;
+    std::string err;
+    ASSERT_EQ(Parse(a, &o, &err), MSC_OK) << err;
+    ASSERT_EQ(o.sweep_len, MSC_MAX_SWEEP);
+    EXPECT_EQ(o.sweep_list[0], 1);
+    EXPECT_EQ(o.sweep_list[63], 64);
+    EXPECT_EQ(RefusalOf({"--sweep", list65.c_str()}),
+              "--sweep: '" + list65 + "': more than 64 rank counts");
+}
+
+TEST(CliSweep, Pow2AndAllAreKindsWithoutAList) {
+    const msc_options pow2 = ParseOk({"--sweep", "pow2"});
+    EXPECT_EQ(pow2.sweep, MSC_SWEEP_POW2);
+    EXPECT_EQ(pow2.sweep_len, 0);
+    const msc_options all = ParseOk({"--sweep", "all"});
+    EXPECT_EQ(all.sweep, MSC_SWEEP_ALL);
+    EXPECT_EQ(all.sweep_len, 0);
+}
+
+TEST(CliSweep, TheLastSweepGivenWins) {
+    const msc_options a = ParseOk({"--sweep", "1,2", "--sweep", "pow2"});
+    EXPECT_EQ(a.sweep, MSC_SWEEP_POW2);
+    const msc_options b = ParseOk({"--sweep", "all", "--sweep", "4,2"});
+    EXPECT_EQ(b.sweep, MSC_SWEEP_LIST);
+    EXPECT_EQ(SweepList(b), (std::vector<int>{2, 4}));
+}
+
+TEST(CliSweep, RepeatWarmupAndWeakAreKeptWithAList) {
+    const msc_options o =
+        ParseOk({"--sweep", "1,2,4", "--repeat", "5", "--warmup", "2", "--weak"});
+    EXPECT_EQ(o.sweep, MSC_SWEEP_LIST);
+    EXPECT_EQ(SweepList(o), (std::vector<int>{1, 2, 4}));
+    EXPECT_EQ(o.repeat, 5);
+    EXPECT_EQ(o.warmup, 2);
+    EXPECT_EQ(o.weak, 1);
+}
+
+TEST(CliSweep, RepeatAloneSweepsTheLaunchsOwnRankCount) {
+    const msc_options o = ParseOk({"--repeat", "7"});
+    EXPECT_EQ(o.sweep, MSC_SWEEP_LIST);
+    EXPECT_EQ(o.sweep_len, 0);
+    EXPECT_EQ(o.repeat, 7);
+    EXPECT_EQ(o.warmup, 0);
+}
+
+TEST(CliSweep, RepeatOfOneAloneStillMeansASweep) {
+    const msc_options o = ParseOk({"--repeat", "1"});
+    EXPECT_EQ(o.sweep, MSC_SWEEP_LIST);
+    EXPECT_EQ(o.sweep_len, 0);
+}
+
+TEST(CliSweep, WarmupAloneSweepsTheLaunchsOwnRankCount) {
+    const msc_options o = ParseOk({"--warmup", "3"});
+    EXPECT_EQ(o.sweep, MSC_SWEEP_LIST);
+    EXPECT_EQ(o.sweep_len, 0);
+    EXPECT_EQ(o.warmup, 3);
+    EXPECT_EQ(o.repeat, 1);
+}
+
+TEST(CliSweep, WarmupOfZeroAloneStillMeansASweep) {
+    const msc_options o = ParseOk({"--warmup", "0"});
+    EXPECT_EQ(o.sweep, MSC_SWEEP_LIST);
+    EXPECT_EQ(o.sweep_len, 0);
+    EXPECT_EQ(o.warmup, 0);
+}
+
+TEST(CliSweep, WeakAloneIsAWeakSweepOfTheLaunchsOwnRankCount) {
+    const msc_options o = ParseOk({"--weak"});
+    EXPECT_EQ(o.weak, 1);
+    EXPECT_EQ(o.sweep, MSC_SWEEP_LIST);
+    EXPECT_EQ(o.sweep_len, 0);
+    EXPECT_EQ(o.repeat, 1);
+    EXPECT_EQ(o.warmup, 0);
+}
+
+TEST(CliSweep, WeakTakesNoValue) {
+    EXPECT_EQ(RefusalOf({"--weak=1"}), "--weak: takes no value");
+}
+
+TEST(CliSweep, RepeatAcceptsItsBounds) {
+    EXPECT_EQ(ParseOk({"--repeat", "1"}).repeat, 1);
+    EXPECT_EQ(ParseOk({"--repeat", "1000"}).repeat, MSC_MAX_REPEAT);
+    EXPECT_EQ(ParseOk({"--repeat=12"}).repeat, 12);
+}
+
+TEST(CliSweep, WarmupAcceptsItsBounds) {
+    EXPECT_EQ(ParseOk({"--warmup", "0"}).warmup, 0);
+    EXPECT_EQ(ParseOk({"--warmup", "1000"}).warmup, MSC_MAX_REPEAT);
+    EXPECT_EQ(ParseOk({"--warmup=4"}).warmup, 4);
+}
+
+struct BadSweep {
+    const char *label;
+    std::vector<const char *> args;
+    const char *message;  // the whole error line
+};
+
+void PrintTo(const BadSweep &c, std::ostream *os) { *os << c.label; }
+
+class CliSweepRejects : public ::testing::TestWithParam<BadSweep> {};
+
+TEST_P(CliSweepRejects, WithUsageErrorAndTheExactMessage) {
+    const BadSweep &c = GetParam();
+    std::vector<std::string> storage = {"mpiscale"};
+    for (const char *a : c.args) storage.push_back(a);
+    std::vector<char *> ptrs;
+    for (std::string &s : storage) ptrs.push_back(&s[0]);
+    ptrs.push_back(nullptr);
+    msc_options o;
+    char err[512];
+    std::memset(err, 0, sizeof err);
+    EXPECT_EQ(msc_cli_parse(static_cast<int>(storage.size()), ptrs.data(), &o, err, sizeof err),
+              MSC_ERR_USAGE);
+    EXPECT_STREQ(err, c.message);
+}
+
+#define RANK_COUNT "a rank count must be an integer from 1 to 1000000"
+#define EXPECTED_FORMS "expected pow2, all or a list like 1,2,4"
+
+INSTANTIATE_TEST_SUITE_P(
+    Cli, CliSweepRejects,
+    ::testing::Values(
+        BadSweep{"sweep_word", {"--sweep", "x"}, "--sweep: 'x': 'x': " RANK_COUNT},
+        BadSweep{"sweep_zero", {"--sweep", "0"}, "--sweep: '0': '0': " RANK_COUNT},
+        BadSweep{"sweep_negative", {"--sweep", "-2"}, "--sweep: '-2': '-2': " RANK_COUNT},
+        BadSweep{"sweep_above_a_million", {"--sweep", "1000001"},
+                 "--sweep: '1000001': '1000001': " RANK_COUNT},
+        BadSweep{"sweep_fraction", {"--sweep", "1.5"}, "--sweep: '1.5': '1.5': " RANK_COUNT},
+        BadSweep{"sweep_bad_item_in_a_list", {"--sweep", "1,0,4"},
+                 "--sweep: '1,0,4': '0': " RANK_COUNT},
+        BadSweep{"sweep_junk_item_in_a_list", {"--sweep", "2,4x"},
+                 "--sweep: '2,4x': '4x': " RANK_COUNT},
+        BadSweep{"sweep_wrong_case_pow2", {"--sweep", "Pow2"},
+                 "--sweep: 'Pow2': 'Pow2': " RANK_COUNT},
+        BadSweep{"sweep_pow2_in_a_list", {"--sweep", "pow2,4"},
+                 "--sweep: 'pow2,4': 'pow2': " RANK_COUNT},
+        BadSweep{"sweep_all_in_a_list", {"--sweep", "1,all"},
+                 "--sweep: '1,all': 'all': " RANK_COUNT},
+        BadSweep{"sweep_empty", {"--sweep", ""}, "--sweep: '': " EXPECTED_FORMS},
+        BadSweep{"sweep_empty_item", {"--sweep", "1,,2"}, "--sweep: '1,,2': " EXPECTED_FORMS},
+        BadSweep{"sweep_trailing_comma", {"--sweep", "1,2,"}, "--sweep: '1,2,': " EXPECTED_FORMS},
+        BadSweep{"sweep_leading_comma", {"--sweep", ",1"}, "--sweep: ',1': " EXPECTED_FORMS},
+        BadSweep{"sweep_overlong_item", {"--sweep", "000000000000000000000000000000001"},
+                 "--sweep: '000000000000000000000000000000001': " EXPECTED_FORMS},
+        BadSweep{"sweep_missing_value", {"--sweep"}, "--sweep: missing value"},
+        BadSweep{"repeat_zero", {"--repeat", "0"},
+                 "--repeat: '0': must be an integer from 1 to 1000"},
+        BadSweep{"repeat_above_max", {"--repeat", "1001"},
+                 "--repeat: '1001': must be an integer from 1 to 1000"},
+        BadSweep{"repeat_negative", {"--repeat", "-1"},
+                 "--repeat: '-1': must be an integer from 1 to 1000"},
+        BadSweep{"repeat_junk", {"--repeat", "x"},
+                 "--repeat: 'x': must be an integer from 1 to 1000"},
+        BadSweep{"repeat_fraction", {"--repeat", "2.5"},
+                 "--repeat: '2.5': must be an integer from 1 to 1000"},
+        BadSweep{"repeat_empty", {"--repeat", ""},
+                 "--repeat: '': must be an integer from 1 to 1000"},
+        BadSweep{"repeat_missing_value", {"--repeat"}, "--repeat: missing value"},
+        BadSweep{"warmup_negative", {"--warmup", "-1"},
+                 "--warmup: '-1': must be an integer from 0 to 1000"},
+        BadSweep{"warmup_above_max", {"--warmup", "1001"},
+                 "--warmup: '1001': must be an integer from 0 to 1000"},
+        BadSweep{"warmup_junk", {"--warmup", "two"},
+                 "--warmup: 'two': must be an integer from 0 to 1000"},
+        BadSweep{"warmup_missing_value", {"--warmup"}, "--warmup: missing value"}),
+    [](const ::testing::TestParamInfo<BadSweep> &info) { return std::string(info.param.label); });
+
+#undef RANK_COUNT
+#undef EXPECTED_FORMS
+
+TEST(CliSweep, SerialBaselineIsRefusedWithAnySweepForm) {
+    const std::string why =
+        "--serial-baseline: not with --sweep/--repeat (a sweep measures T1 at p = 1)";
+    EXPECT_EQ(RefusalOf({"--serial-baseline", "--sweep", "1,2"}), why);
+    EXPECT_EQ(RefusalOf({"--sweep", "pow2", "--serial-baseline"}), why);
+    EXPECT_EQ(RefusalOf({"--sweep", "all", "--serial-baseline"}), why);
+    EXPECT_EQ(RefusalOf({"--serial-baseline", "--repeat", "3"}), why);
+    EXPECT_EQ(RefusalOf({"--serial-baseline", "--warmup", "1"}), why);
+    EXPECT_EQ(RefusalOf({"--serial-baseline", "--weak"}), why);
+}
+
+TEST(CliSweep, SerialBaselineWithoutASweepIsStillAccepted) {
+    const msc_options o = ParseOk({"--serial-baseline"});
+    EXPECT_EQ(o.serial_baseline, 1);
+    EXPECT_EQ(o.sweep, MSC_SWEEP_NONE);
+}
+
+TEST(CliSweep, HelpAndVersionIgnoreSweepValuesThatAreNeverUsed) {
+    // Actions other than running return before values are validated, as they do for --range.
+    EXPECT_EQ(ParseOk({"--sweep", "x", "--help"}).action, MSC_ACTION_HELP);
+    EXPECT_EQ(ParseOk({"--repeat", "0", "--serial-baseline", "--version"}).action,
+              MSC_ACTION_VERSION);
+}
+
+TEST(CliSweep, ParsingAfterASweepStartsAfresh) {
+    const msc_options a =
+        ParseOk({"--sweep", "1,2,4", "--repeat", "9", "--warmup", "2", "--weak"});
+    EXPECT_EQ(a.sweep, MSC_SWEEP_LIST);
+    const msc_options b = ParseOk({"-r", "0:100"});
+    EXPECT_EQ(b.sweep, MSC_SWEEP_NONE);
+    EXPECT_EQ(b.sweep_len, 0);
+    EXPECT_EQ(b.repeat, 1);
+    EXPECT_EQ(b.warmup, 0);
+    EXPECT_EQ(b.weak, 0);
+}
+
+// ---- msc_sweep_points ---------------------------------------------------------------------------
+
+// The points of a sweep on world_size ranks; *st and *err receive the outcome.
+std::vector<int> PointsOf(const msc_options &o, int world_size, msc_status *st = nullptr,
+                          std::string *err = nullptr) {
+    int points[MSC_MAX_SWEEP], n = -1;
+    char buf[256] = "";
+    const msc_status s = msc_sweep_points(&o, world_size, points, &n, buf, sizeof buf);
+    if (st) *st = s;
+    if (err) *err = buf;
+    if (s != MSC_OK) return {};
+    EXPECT_GE(n, 1);
+    EXPECT_LE(n, MSC_MAX_SWEEP);
+    return std::vector<int>(points, points + (n < 0 ? 0 : n));
+}
+
+std::vector<int> Range1To(int last) {
+    std::vector<int> v;
+    for (int p = 1; p <= last; ++p) v.push_back(p);
+    return v;
+}
+
+struct PointsCase {
+    int world;
+    std::vector<int> pow2;
+    std::vector<int> all;  // empty: refused
+};
+
+void PrintTo(const PointsCase &c, std::ostream *os) { *os << "world " << c.world; }
+
+class SweepPoints : public ::testing::TestWithParam<PointsCase> {};
+
+TEST_P(SweepPoints, Pow2DoublesFromOneUpToTheWorld) {
+    const PointsCase &c = GetParam();
+    msc_status st;
+    EXPECT_EQ(PointsOf(ParseOk({"--sweep", "pow2"}), c.world, &st), c.pow2);
+    EXPECT_EQ(st, MSC_OK);
+}
+
+TEST_P(SweepPoints, AllCountsFromOneToTheWorldOrIsRefusedAbove64) {
+    const PointsCase &c = GetParam();
+    msc_status st;
+    std::string err;
+    const std::vector<int> got = PointsOf(ParseOk({"--sweep", "all"}), c.world, &st, &err);
+    if (c.all.empty()) {
+        EXPECT_EQ(st, MSC_ERR_USAGE);
+        EXPECT_EQ(err, "--sweep all: more than 64 rank counts; use a list or pow2");
+    } else {
+        EXPECT_EQ(st, MSC_OK) << err;
+        EXPECT_EQ(got, c.all);
+    }
+}
+
+TEST_P(SweepPoints, NoSweepIsTheOnePointOfTheWholeWorld) {
+    EXPECT_EQ(PointsOf(ParseOk({}), GetParam().world), std::vector<int>{GetParam().world});
+}
+
+TEST_P(SweepPoints, RepeatAloneIsTheOnePointOfTheWholeWorld) {
+    EXPECT_EQ(PointsOf(ParseOk({"--repeat", "3"}), GetParam().world),
+              std::vector<int>{GetParam().world});
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Cli, SweepPoints,
+    ::testing::Values(PointsCase{1, {1}, {1}}, PointsCase{2, {1, 2}, {1, 2}},
+                      PointsCase{3, {1, 2}, {1, 2, 3}}, PointsCase{4, {1, 2, 4}, {1, 2, 3, 4}},
+                      PointsCase{5, {1, 2, 4}, {1, 2, 3, 4, 5}},
+                      PointsCase{64, {1, 2, 4, 8, 16, 32, 64}, Range1To(64)},
+                      PointsCase{65, {1, 2, 4, 8, 16, 32, 64}, {}}),
+    [](const ::testing::TestParamInfo<PointsCase> &info) {
+        return "world" + std::to_string(info.param.world);
+    });
+
+TEST(CliSweep, ListPointsAreTheListWhenTheWorldIsLargeEnough) {
+    const msc_options o = ParseOk({"--sweep", "4,1,2"});
+    EXPECT_EQ(PointsOf(o, 4), (std::vector<int>{1, 2, 4}));
+    EXPECT_EQ(PointsOf(o, 5), (std::vector<int>{1, 2, 4}));
+    EXPECT_EQ(PointsOf(o, 65), (std::vector<int>{1, 2, 4}));
+}
+
+TEST(CliSweep, ListPointsOfOneRankFitAOneRankLaunch) {
+    EXPECT_EQ(PointsOf(ParseOk({"--sweep", "1"}), 1), std::vector<int>{1});
+}
+
+TEST(CliSweep, ListPointAboveTheWorldIsRefusedWithTheExactReason) {
+    const msc_options o = ParseOk({"--sweep", "1,2,4,8"});
+    msc_status st;
+    std::string err;
+    EXPECT_TRUE(PointsOf(o, 4, &st, &err).empty());
+    EXPECT_EQ(st, MSC_ERR_USAGE);
+    EXPECT_EQ(err, "--sweep: 8 is more than the 4 ranks of this launch (mpirun -np)");
+    PointsOf(o, 3, &st, &err);
+    EXPECT_EQ(st, MSC_ERR_USAGE);
+    EXPECT_EQ(err, "--sweep: 4 is more than the 3 ranks of this launch (mpirun -np)");
+}
+
+TEST(CliSweep, ListPointAboveAOneRankLaunchSaysRankInTheSingular) {
+    msc_status st;
+    std::string err;
+    PointsOf(ParseOk({"--sweep", "2"}), 1, &st, &err);
+    EXPECT_EQ(st, MSC_ERR_USAGE);
+    EXPECT_EQ(err, "--sweep: 2 is more than the 1 rank of this launch (mpirun -np)");
+}
+
+TEST(CliSweep, PointsToleratesANullErrorBuffer) {
+    const msc_options o = ParseOk({"--sweep", "2"});
+    int points[MSC_MAX_SWEEP], n = -1;
+    EXPECT_EQ(msc_sweep_points(&o, 1, points, &n, nullptr, 0), MSC_ERR_USAGE);
+    const msc_options all = ParseOk({"--sweep", "all"});
+    EXPECT_EQ(msc_sweep_points(&all, 65, points, &n, nullptr, 0), MSC_ERR_USAGE);
 }
 
 }  // namespace

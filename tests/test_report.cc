@@ -270,6 +270,7 @@ TEST(Report, JsonHasEveryDocumentedKeyWithItsType) {
     EXPECT_TRUE(json_is_string(d["schedule"]));
     EXPECT_TRUE(json_is_object(d["balance"]));
     EXPECT_TRUE(json_is_null(d["slow_rank"]));
+    EXPECT_TRUE(json_is_null(d["sweep"]));
     EXPECT_TRUE(json_is_integer(d["ranks"]));
     EXPECT_TRUE(json_is_integer(d["nodes"]));
     EXPECT_TRUE(json_is_string(d["result"]));
@@ -1153,6 +1154,652 @@ TEST(Report, OutputCheckRefusesADirectoryNameBeforeItExists) {
     EXPECT_EQ(msc_output_check(p.c_str(), err, sizeof err), MSC_ERR_IO);
     EXPECT_NE(std::string(err).find("directory"), std::string::npos) << err;
     EXPECT_FALSE(Exists(dir / "notyet"));
+}
+
+
+// ---- JSON: the sweep a run belongs to ----------------------------------------------------------
+
+TEST(Report, JsonSweepIsNullOutsideASweep) {
+    Record rec(MakeRecord());
+    JsonDoc d(JsonOf(rec.r));
+    ASSERT_NE(d.j, nullptr);
+    ASSERT_NE(d["sweep"], nullptr) << "the key is present, with null";
+    EXPECT_TRUE(json_is_null(d["sweep"]));
+}
+
+TEST(Report, JsonSweepNamesAStrongSweepAndTheRunIndex) {
+    Record rec(MakeRecord());
+    rec.r.sweep_mode = 1;
+    rec.r.sweep_run = 0;
+    JsonDoc d(JsonOf(rec.r));
+    ASSERT_NE(d.j, nullptr);
+    json_t *sw = d["sweep"];
+    ASSERT_TRUE(json_is_object(sw));
+    EXPECT_EQ(json_object_size(sw), 2u);
+    EXPECT_STREQ(json_string_value(json_object_get(sw, "mode")), "strong");
+    ASSERT_TRUE(json_is_integer(json_object_get(sw, "run")));
+    EXPECT_EQ(json_integer_value(json_object_get(sw, "run")), 0);
+}
+
+TEST(Report, JsonSweepNamesAWeakSweepAndTheRunIndex) {
+    Record rec(MakeRecord());
+    rec.r.sweep_mode = 2;
+    rec.r.sweep_run = 7;
+    JsonDoc d(JsonOf(rec.r));
+    ASSERT_NE(d.j, nullptr);
+    json_t *sw = d["sweep"];
+    ASSERT_TRUE(json_is_object(sw));
+    EXPECT_EQ(json_object_size(sw), 2u);
+    EXPECT_STREQ(json_string_value(json_object_get(sw, "mode")), "weak");
+    EXPECT_EQ(json_integer_value(json_object_get(sw, "run")), 7);
+}
+
+TEST(Report, JsonSweepDoesNotChangeTheOtherKeys) {
+    Record rec(MakeRecord());
+    size_t plain = 0;
+    {
+        JsonDoc d(JsonOf(rec.r));
+        ASSERT_NE(d.j, nullptr);
+        plain = json_object_size(d.j);
+    }
+    rec.r.sweep_mode = 1;
+    rec.r.sweep_run = 2;
+    JsonDoc d(JsonOf(rec.r));
+    ASSERT_NE(d.j, nullptr);
+    EXPECT_EQ(json_object_size(d.j), plain);
+    EXPECT_EQ(json_integer_value(d["ranks"]), 4);
+}
+
+// ---- sweep summary -----------------------------------------------------------------------------
+
+const char kDigestA[] = "aaaaaaaaaaaaaaaa";
+const char kDigestB[] = "bbbbbbbbbbbbbbbb";
+
+// One measured run of a sweep: verified, one node, not oversubscribed, digest A, its own T1
+// estimate p times its job time (perfect balance) unless given.
+msc_sweep_run SweepRun(int p, double wall_s, double t1_est_s = -1.0) {
+    msc_sweep_run r;
+    std::memset(&r, 0, sizeof r);
+    r.p = p;
+    r.wall_s = wall_s;
+    r.t1_est_s = t1_est_s >= 0.0 ? t1_est_s : p * wall_s;
+    r.imbalance = 0.0;
+    r.nodes = 1;
+    r.oversubscribed = 0;
+    r.verified = 1;
+    std::snprintf(r.digest, sizeof r.digest, "%s", kDigestA);
+    return r;
+}
+
+msc_sweep_run Oversubscribed(msc_sweep_run r) {
+    r.oversubscribed = 1;
+    return r;
+}
+
+// Amdahl's job time on p ranks for serial fraction f and single-rank time t1_s.
+double AmdahlTime(double t1_s, double f, int p) { return t1_s * (f + (1.0 - f) / p); }
+
+msc_sweep_summary Summarise(const std::vector<msc_sweep_run> &runs, int weak = 0) {
+    msc_sweep_summary s;
+    EXPECT_EQ(msc_sweep_summarise(runs.data(), static_cast<int>(runs.size()), weak, &s), MSC_OK);
+    return s;
+}
+
+std::vector<int> RowPs(const msc_sweep_summary &s) {
+    std::vector<int> ps;
+    for (int k = 0; k < s.n_rows; ++k) ps.push_back(s.rows[k].p);
+    return ps;
+}
+
+const msc_sweep_row &RowAt(const msc_sweep_summary &s, int p) {
+    for (int k = 0; k < s.n_rows; ++k)
+        if (s.rows[k].p == p) return s.rows[k];
+    ADD_FAILURE() << "no row for p = " << p;
+    return s.rows[0];
+}
+
+TEST(ReportSweep, RefusesNoRuns) {
+    msc_sweep_summary s;
+    msc_sweep_run one = SweepRun(1, 1.0);
+    EXPECT_EQ(msc_sweep_summarise(&one, 0, 0, &s), MSC_ERR_USAGE);
+    EXPECT_EQ(msc_sweep_summarise(&one, -1, 0, &s), MSC_ERR_USAGE);
+    EXPECT_EQ(msc_sweep_summarise(nullptr, 1, 0, &s), MSC_ERR_USAGE);
+}
+
+TEST(ReportSweep, TakesSixtyFourDistinctCountsAndRefusesSixtyFive) {
+    std::vector<msc_sweep_run> runs;
+    for (int p = 1; p <= 64; ++p) runs.push_back(SweepRun(p, 1.0 / p));
+    msc_sweep_summary s;
+    EXPECT_EQ(msc_sweep_summarise(runs.data(), 64, 0, &s), MSC_OK);
+    EXPECT_EQ(s.n_rows, 64);
+    runs.push_back(SweepRun(65, 1.0 / 65));
+    EXPECT_EQ(msc_sweep_summarise(runs.data(), 65, 0, &s), MSC_ERR_USAGE);
+}
+
+TEST(ReportSweep, RowsComeOutByPWhateverTheRunOrder) {
+    const msc_sweep_summary s =
+        Summarise({SweepRun(4, 1.0), SweepRun(1, 4.0), SweepRun(8, 0.5), SweepRun(2, 2.0), SweepRun(4, 1.0), SweepRun(1, 4.0)});
+    EXPECT_EQ(RowPs(s), (std::vector<int>{1, 2, 4, 8}));
+    EXPECT_EQ(RowAt(s, 1).wall.n, 2);
+    EXPECT_EQ(RowAt(s, 2).wall.n, 1);
+    EXPECT_EQ(RowAt(s, 4).wall.n, 2);
+    EXPECT_EQ(RowAt(s, 8).wall.n, 1);
+    EXPECT_EQ(s.weak, 0);
+}
+
+TEST(ReportSweep, RowHoldsTheMedianMinAndMaxOfItsRuns) {
+    const msc_sweep_summary s =
+        Summarise({SweepRun(1, 8.0), SweepRun(2, 5.0), SweepRun(2, 3.0), SweepRun(2, 4.0), SweepRun(2, 9.0), SweepRun(2, 4.5)});
+    const msc_sweep_row &r = RowAt(s, 2);
+    EXPECT_EQ(r.wall.n, 5);
+    EXPECT_DOUBLE_EQ(r.wall.median, 4.5);
+    EXPECT_DOUBLE_EQ(r.wall.min, 3.0);
+    EXPECT_DOUBLE_EQ(r.wall.max, 9.0);
+}
+
+TEST(ReportSweep, RowImbalanceIsTheMedianOverItsRuns) {
+    std::vector<msc_sweep_run> runs = {SweepRun(1, 2.0), SweepRun(2, 1.0), SweepRun(2, 1.0), SweepRun(2, 1.0)};
+    runs[1].imbalance = 0.30;
+    runs[2].imbalance = 0.05;
+    runs[3].imbalance = 0.10;
+    const msc_sweep_summary s = Summarise(runs);
+    EXPECT_DOUBLE_EQ(RowAt(s, 2).imbalance, 0.10);
+    EXPECT_DOUBLE_EQ(RowAt(s, 1).imbalance, 0.0);
+}
+
+TEST(ReportSweep, RowNodesAndOversubscriptionAreTheMostOverItsRuns) {
+    std::vector<msc_sweep_run> runs = {SweepRun(1, 2.0), SweepRun(4, 1.0), SweepRun(4, 1.0)};
+    runs[1].nodes = 1;
+    runs[2].nodes = 2;
+    runs[2].oversubscribed = 1;
+    const msc_sweep_summary s = Summarise(runs);
+    EXPECT_EQ(RowAt(s, 4).nodes, 2);
+    EXPECT_EQ(RowAt(s, 4).oversubscribed, 1);
+    EXPECT_EQ(RowAt(s, 1).nodes, 1);
+    EXPECT_EQ(RowAt(s, 1).oversubscribed, 0);
+}
+
+TEST(ReportSweep, T1IsTheMedianJobTimeAtOneRankWhenSwept) {
+    // The p = 1 runs' own estimates (100 s) must not be used when p = 1 was measured.
+    const msc_sweep_summary s = Summarise(
+        {SweepRun(1, 10.0, 100.0), SweepRun(1, 12.0, 100.0), SweepRun(1, 11.0, 100.0), SweepRun(2, 5.5, 100.0)});
+    EXPECT_EQ(s.t1_measured, 1);
+    EXPECT_DOUBLE_EQ(s.t1_s, 11.0);
+    EXPECT_DOUBLE_EQ(RowAt(s, 2).speedup, 2.0);
+}
+
+TEST(ReportSweep, T1IsTheSmallestPointsMedianEstimateWithoutOneRank) {
+    // Smallest point p = 2: estimates 9, 8, 20 -> 9; p = 4's estimates (50) are not used.
+    const msc_sweep_summary s = Summarise({SweepRun(4, 3.0, 50.0), SweepRun(2, 6.0, 9.0), SweepRun(2, 6.0, 8.0),
+                                           SweepRun(2, 6.0, 20.0), SweepRun(4, 3.0, 50.0)});
+    EXPECT_EQ(s.t1_measured, 0);
+    EXPECT_DOUBLE_EQ(s.t1_s, 9.0);
+    EXPECT_DOUBLE_EQ(RowAt(s, 2).speedup, 1.5);
+    EXPECT_DOUBLE_EQ(RowAt(s, 4).speedup, 3.0);
+}
+
+TEST(ReportSweep, SpeedupEfficiencyAndKarpFlattHaveTheirKnownValues) {
+    // T1 = 8: p = 2 at 5 s gives S = 1.6, E = 0.8, e = (1/1.6 - 1/2) / (1 - 1/2) = 0.25;
+    // p = 4 at 2.5 s gives S = 3.2, E = 0.8, e = (0.3125 - 0.25) / 0.75 = 1/12.
+    const msc_sweep_summary s = Summarise({SweepRun(1, 8.0), SweepRun(2, 5.0), SweepRun(4, 2.5)});
+    const msc_sweep_row &r1 = RowAt(s, 1), &r2 = RowAt(s, 2), &r4 = RowAt(s, 4);
+    EXPECT_DOUBLE_EQ(r1.speedup, 1.0);
+    EXPECT_DOUBLE_EQ(r1.efficiency, 1.0);
+    EXPECT_TRUE(std::isnan(r1.karp_flatt)) << "no Karp-Flatt at p = 1";
+    EXPECT_DOUBLE_EQ(r2.speedup, 1.6);
+    EXPECT_DOUBLE_EQ(r2.efficiency, 0.8);
+    EXPECT_NEAR(r2.karp_flatt, 0.25, 1e-12);
+    EXPECT_DOUBLE_EQ(r4.speedup, 3.2);
+    EXPECT_DOUBLE_EQ(r4.efficiency, 0.8);
+    EXPECT_NEAR(r4.karp_flatt, 1.0 / 12.0, 1e-12);
+}
+
+TEST(ReportSweep, SpeedupUsesTheRowsMedian) {
+    const msc_sweep_summary s = Summarise({SweepRun(1, 12.0), SweepRun(3, 4.0), SweepRun(3, 100.0), SweepRun(3, 6.0)});
+    EXPECT_DOUBLE_EQ(RowAt(s, 3).wall.median, 6.0);
+    EXPECT_DOUBLE_EQ(RowAt(s, 3).speedup, 2.0);
+    EXPECT_NEAR(RowAt(s, 3).efficiency, 2.0 / 3.0, 1e-15);
+}
+
+TEST(ReportSweep, DigestsAgreeWhenEveryRunHasTheSameDigest) {
+    const msc_sweep_summary s = Summarise({SweepRun(1, 4.0), SweepRun(2, 2.0), SweepRun(2, 2.0), SweepRun(4, 1.0)});
+    EXPECT_EQ(s.digests_agree, 1);
+    for (int k = 0; k < s.n_rows; ++k) {
+        EXPECT_EQ(s.rows[k].digests, 1) << "p = " << s.rows[k].p;
+        EXPECT_STREQ(s.rows[k].digest, kDigestA);
+    }
+}
+
+TEST(ReportSweep, OneDifferentDigestMeansTheDigestsDisagree) {
+    std::vector<msc_sweep_run> runs = {SweepRun(1, 4.0), SweepRun(2, 2.0), SweepRun(4, 1.0), SweepRun(4, 1.0)};
+    std::snprintf(runs[3].digest, sizeof runs[3].digest, "%s", kDigestB);
+    const msc_sweep_summary s = Summarise(runs);
+    EXPECT_EQ(s.digests_agree, 0);
+}
+
+TEST(ReportSweep, PointWhoseRunsDifferCountsItsDistinctDigestsAndShowsTheFirst) {
+    std::vector<msc_sweep_run> runs = {SweepRun(1, 4.0), SweepRun(4, 1.0), SweepRun(4, 1.0), SweepRun(4, 1.0),
+                                       SweepRun(2, 2.0)};
+    std::snprintf(runs[1].digest, sizeof runs[1].digest, "%s", kDigestB);
+    std::snprintf(runs[3].digest, sizeof runs[3].digest, "%s", kDigestB);
+    const msc_sweep_summary s = Summarise(runs);
+    EXPECT_EQ(RowAt(s, 4).digests, 2);  // B, A, B
+    EXPECT_STREQ(RowAt(s, 4).digest, kDigestB);
+    EXPECT_EQ(RowAt(s, 1).digests, 1);
+    EXPECT_EQ(RowAt(s, 2).digests, 1);
+    EXPECT_EQ(s.digests_agree, 0);
+}
+
+TEST(ReportSweep, PointsThatDifferOnlyFromEachOtherStillDisagree) {
+    // Each point agrees with itself, but p = 2 has another digest than p = 1.
+    std::vector<msc_sweep_run> runs = {SweepRun(1, 4.0), SweepRun(2, 2.0), SweepRun(2, 2.0)};
+    std::snprintf(runs[1].digest, sizeof runs[1].digest, "%s", kDigestB);
+    std::snprintf(runs[2].digest, sizeof runs[2].digest, "%s", kDigestB);
+    const msc_sweep_summary s = Summarise(runs);
+    EXPECT_EQ(RowAt(s, 2).digests, 1);
+    EXPECT_STREQ(RowAt(s, 2).digest, kDigestB);
+    EXPECT_EQ(s.digests_agree, 0);
+}
+
+TEST(ReportSweep, PointIsVerifiedOnlyWhenEveryRunVerified) {
+    std::vector<msc_sweep_run> runs = {SweepRun(1, 4.0), SweepRun(2, 2.0), SweepRun(2, 2.0), SweepRun(2, 2.0)};
+    runs[2].verified = 0;
+    const msc_sweep_summary s = Summarise(runs);
+    EXPECT_EQ(RowAt(s, 1).verified, 1);
+    EXPECT_EQ(RowAt(s, 2).verified, 0);
+}
+
+TEST(ReportSweep, AmdahlFitRecoversTheSerialFractionOfExactTimes) {
+    const double f = 0.05, t1 = 100.0;
+    std::vector<msc_sweep_run> runs;
+    for (int p : {1, 2, 4, 8, 16}) runs.push_back(SweepRun(p, AmdahlTime(t1, f, p)));
+    const msc_sweep_summary s = Summarise(runs);
+    ASSERT_TRUE(s.amdahl.fit.ok) << s.amdahl.fit.why;
+    EXPECT_NEAR(s.amdahl.f, f, 1e-9);
+    EXPECT_NEAR(s.amdahl.ceiling, 1.0 / f, 1e-6);
+    EXPECT_EQ(s.amdahl.fit.n, 5);
+    EXPECT_EQ(s.amdahl.fit.n_distinct, 5);
+    EXPECT_EQ(s.fit_skipped_rows, 0);
+    EXPECT_EQ(s.gustafson.fit.ok, 0) << "no Gustafson fit in a strong sweep";
+}
+
+TEST(ReportSweep, AmdahlFitUsesEveryRepeatAndRecoversFThroughSymmetricNoise) {
+    // +-2% around each exact time: the medians are exact and, 1/S being linear in the time, the
+    // least-squares f too; the repeats' scatter gives the interval its width.
+    const double f = 0.2, t1 = 40.0;
+    std::vector<msc_sweep_run> runs;
+    for (int p : {1, 2, 4, 8})
+        for (double k : {1.0, 0.98, 1.02}) runs.push_back(SweepRun(p, k * AmdahlTime(t1, f, p)));
+    const msc_sweep_summary s = Summarise(runs);
+    EXPECT_DOUBLE_EQ(s.t1_s, t1);
+    ASSERT_TRUE(s.amdahl.fit.ok) << s.amdahl.fit.why;
+    EXPECT_EQ(s.amdahl.fit.n, 12);
+    EXPECT_NEAR(s.amdahl.f, f, 1e-9);
+    EXPECT_LT(s.amdahl.f_lo, f);
+    EXPECT_GT(s.amdahl.f_hi, f);
+}
+
+TEST(ReportSweep, UslFitOfAmdahlTimesFindsContentionFAndNoCoherency) {
+    // Amdahl is USL with sigma = f and kappa = 0.
+    const double f = 0.1, t1 = 10.0;
+    std::vector<msc_sweep_run> runs;
+    for (int p : {1, 2, 4, 8}) runs.push_back(SweepRun(p, AmdahlTime(t1, f, p)));
+    const msc_sweep_summary s = Summarise(runs);
+    ASSERT_TRUE(s.usl.fit.ok) << s.usl.fit.why;
+    EXPECT_NEAR(s.usl.sigma, f, 1e-9);
+    EXPECT_NEAR(s.usl.kappa, 0.0, 1e-9);
+    EXPECT_EQ(s.usl.kappa_significant, 0);
+}
+
+TEST(ReportSweep, UslNeedsThreeDistinctRankCounts) {
+    const double f = 0.1, t1 = 10.0;
+    const msc_sweep_summary s = Summarise({SweepRun(1, t1), SweepRun(1, t1), SweepRun(4, AmdahlTime(t1, f, 4)),
+                                           SweepRun(4, AmdahlTime(t1, f, 4))});
+    EXPECT_TRUE(s.amdahl.fit.ok) << s.amdahl.fit.why;
+    EXPECT_FALSE(s.usl.fit.ok);
+    EXPECT_STREQ(s.usl.fit.why, "2 distinct rank counts: at least 3 are needed");
+}
+
+TEST(ReportSweep, OnePointIsNotFitted) {
+    const msc_sweep_summary s = Summarise({SweepRun(4, 1.0, 4.0), SweepRun(4, 1.1, 4.0)});
+    EXPECT_FALSE(s.amdahl.fit.ok);
+    EXPECT_STREQ(s.amdahl.fit.why, "1 distinct rank count: at least 2 are needed");
+    EXPECT_FALSE(s.usl.fit.ok);
+}
+
+TEST(ReportSweep, OversubscribedPointIsLeftOutOfTheFitsWhileTwoCleanCountsRemain) {
+    const double f = 0.1, t1 = 10.0;
+    std::vector<msc_sweep_run> runs;
+    for (int p : {1, 2, 4}) runs.push_back(SweepRun(p, AmdahlTime(t1, f, p)));
+    runs.push_back(Oversubscribed(SweepRun(8, 3.0 * AmdahlTime(t1, f, 8))));
+    runs.push_back(Oversubscribed(SweepRun(8, 3.0 * AmdahlTime(t1, f, 8))));
+    const msc_sweep_summary s = Summarise(runs);
+    EXPECT_EQ(s.fit_skipped_rows, 1);
+    ASSERT_TRUE(s.amdahl.fit.ok) << s.amdahl.fit.why;
+    EXPECT_EQ(s.amdahl.fit.n, 3);
+    EXPECT_EQ(s.amdahl.fit.n_distinct, 3);
+    EXPECT_NEAR(s.amdahl.f, f, 1e-9) << "the slow p = 8 runs did not drag the fit";
+    ASSERT_TRUE(s.usl.fit.ok) << s.usl.fit.why;
+    EXPECT_EQ(s.usl.fit.n, 3);
+    // The point stays in the table.
+    ASSERT_EQ(s.n_rows, 4);
+    EXPECT_EQ(RowAt(s, 8).oversubscribed, 1);
+    EXPECT_NEAR(RowAt(s, 8).speedup, t1 / (3.0 * AmdahlTime(t1, f, 8)), 1e-12);
+}
+
+TEST(ReportSweep, TheSameSlowPointIsFittedWhenItIsNotOversubscribed) {
+    // The contrast to the test above: without the flag the p = 8 runs pull f up.
+    const double f = 0.1, t1 = 10.0;
+    std::vector<msc_sweep_run> runs;
+    for (int p : {1, 2, 4}) runs.push_back(SweepRun(p, AmdahlTime(t1, f, p)));
+    runs.push_back(SweepRun(8, 3.0 * AmdahlTime(t1, f, 8)));
+    const msc_sweep_summary s = Summarise(runs);
+    EXPECT_EQ(s.fit_skipped_rows, 0);
+    ASSERT_TRUE(s.amdahl.fit.ok) << s.amdahl.fit.why;
+    EXPECT_EQ(s.amdahl.fit.n, 4);
+    EXPECT_GT(s.amdahl.f, f + 0.05);
+}
+
+TEST(ReportSweep, WithTwoCleanCountsLeftUslIsRefusedForTooFewDistinctP) {
+    const double f = 0.1, t1 = 10.0;
+    const msc_sweep_summary s =
+        Summarise({SweepRun(1, t1), SweepRun(2, AmdahlTime(t1, f, 2)),
+                   Oversubscribed(SweepRun(4, 2.0 * AmdahlTime(t1, f, 4)))});
+    EXPECT_EQ(s.fit_skipped_rows, 1);
+    ASSERT_TRUE(s.amdahl.fit.ok) << s.amdahl.fit.why;
+    EXPECT_NEAR(s.amdahl.f, f, 1e-9);
+    EXPECT_FALSE(s.usl.fit.ok);
+    EXPECT_STREQ(s.usl.fit.why, "2 distinct rank counts: at least 3 are needed");
+}
+
+TEST(ReportSweep, OversubscribedPointsStayInTheFitsWhenFewerThanTwoCleanCountsRemain) {
+    const double f = 0.1, t1 = 10.0;
+    const msc_sweep_summary s =
+        Summarise({SweepRun(1, t1), Oversubscribed(SweepRun(2, AmdahlTime(t1, f, 2))),
+                   Oversubscribed(SweepRun(4, AmdahlTime(t1, f, 4)))});
+    EXPECT_EQ(s.fit_skipped_rows, 0);
+    ASSERT_TRUE(s.amdahl.fit.ok) << s.amdahl.fit.why;
+    EXPECT_EQ(s.amdahl.fit.n, 3);
+    EXPECT_NEAR(s.amdahl.f, f, 1e-9);
+}
+
+TEST(ReportSweep, EveryPointOversubscribedIsFittedWithNothingSkipped) {
+    const double f = 0.1, t1 = 10.0;
+    std::vector<msc_sweep_run> runs;
+    for (int p : {1, 2, 4}) runs.push_back(Oversubscribed(SweepRun(p, AmdahlTime(t1, f, p))));
+    const msc_sweep_summary s = Summarise(runs);
+    EXPECT_EQ(s.fit_skipped_rows, 0);
+    ASSERT_TRUE(s.amdahl.fit.ok) << s.amdahl.fit.why;
+    EXPECT_EQ(s.amdahl.fit.n, 3);
+}
+
+TEST(ReportSweep, WeakSpeedupIsTheScaledSpeedupPT1OverTheMedian) {
+    // T1 = 10 at p = 1; the job time grows a little as the work grows with p.
+    const msc_sweep_summary s = Summarise({SweepRun(1, 10.0), SweepRun(2, 10.5), SweepRun(4, 12.5)}, 1);
+    EXPECT_EQ(s.weak, 1);
+    EXPECT_EQ(s.t1_measured, 1);
+    EXPECT_DOUBLE_EQ(s.t1_s, 10.0);
+    EXPECT_DOUBLE_EQ(RowAt(s, 1).speedup, 1.0);
+    EXPECT_DOUBLE_EQ(RowAt(s, 2).speedup, 2.0 * 10.0 / 10.5);
+    EXPECT_DOUBLE_EQ(RowAt(s, 4).speedup, 3.2);
+    EXPECT_DOUBLE_EQ(RowAt(s, 4).efficiency, 0.8);
+    for (int k = 0; k < s.n_rows; ++k)
+        EXPECT_TRUE(std::isnan(s.rows[k].karp_flatt)) << "no Karp-Flatt in a weak sweep, p = "
+                                                      << s.rows[k].p;
+}
+
+TEST(ReportSweep, WeakSweepFitsGustafsonsSerialFraction) {
+    // S(p) = p - alpha (p - 1) with alpha = 0.1: the time on p ranks is p T1 / S(p).
+    const double alpha = 0.1, t1 = 20.0;
+    std::vector<msc_sweep_run> runs;
+    for (int p : {1, 2, 4, 8}) runs.push_back(SweepRun(p, p * t1 / (p - alpha * (p - 1))));
+    const msc_sweep_summary s = Summarise(runs, 1);
+    ASSERT_TRUE(s.gustafson.fit.ok) << s.gustafson.fit.why;
+    EXPECT_NEAR(s.gustafson.alpha, alpha, 1e-9);
+    EXPECT_EQ(s.gustafson.fit.n, 4);
+    EXPECT_NEAR(RowAt(s, 8).speedup, 8.0 - alpha * 7.0, 1e-9);
+    EXPECT_FALSE(s.amdahl.fit.ok) << "no Amdahl fit in a weak sweep";
+    EXPECT_FALSE(s.usl.fit.ok) << "no USL fit in a weak sweep";
+}
+
+TEST(ReportSweep, WeakSweepLeavesOversubscribedPointsOutOfTheGustafsonFit) {
+    const double alpha = 0.1, t1 = 20.0;
+    std::vector<msc_sweep_run> runs;
+    for (int p : {1, 2, 4}) runs.push_back(SweepRun(p, p * t1 / (p - alpha * (p - 1))));
+    runs.push_back(Oversubscribed(SweepRun(8, 2.0 * 8 * t1 / (8 - alpha * 7))));
+    const msc_sweep_summary s = Summarise(runs, 1);
+    EXPECT_EQ(s.fit_skipped_rows, 1);
+    ASSERT_TRUE(s.gustafson.fit.ok) << s.gustafson.fit.why;
+    EXPECT_EQ(s.gustafson.fit.n, 3);
+    EXPECT_NEAR(s.gustafson.alpha, alpha, 1e-9);
+}
+
+// ---- sweep text --------------------------------------------------------------------------------
+
+std::string SweepText(const msc_sweep_summary &s) {
+    FILE *f = std::tmpfile();
+    EXPECT_NE(f, nullptr);
+    if (f == nullptr) return "";
+    msc_report_sweep_text(f, &s);
+    std::fflush(f);
+    std::rewind(f);
+    std::string out;
+    char buf[4096];
+    size_t n;
+    while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) out.append(buf, n);
+    std::fclose(f);
+    return out;
+}
+
+// The table's data lines: those that start with a right-aligned rank count.
+std::vector<std::string> TableRows(const std::string &text) {
+    std::vector<std::string> rows;
+    for (const std::string &l : SplitLines(text)) {
+        size_t i = 0;
+        while (i < l.size() && l[i] == ' ') ++i;
+        if (l.size() >= 7 && i < 6 && l[5] >= '0' && l[5] <= '9' && l[6] == ' ') rows.push_back(l);
+    }
+    return rows;
+}
+
+bool Has(const std::string &text, const std::string &needle) {
+    return text.find(needle) != std::string::npos;
+}
+
+msc_sweep_summary StrongExample() {
+    const double f = 0.1, t1 = 8.0;
+    std::vector<msc_sweep_run> runs;
+    for (int p : {1, 2, 4, 8}) runs.push_back(SweepRun(p, AmdahlTime(t1, f, p)));
+    return Summarise(runs);
+}
+
+TEST(ReportSweepText, OpensWithTheKindAndNumberOfPoints) {
+    const std::string t = SweepText(StrongExample());
+    EXPECT_EQ(t.rfind("\nStrong-scaling sweep, 4 points:\n", 0), 0u) << t;
+    const std::string w = SweepText(Summarise({SweepRun(2, 1.0)}, 1));
+    EXPECT_EQ(w.rfind("\nWeak-scaling sweep, 1 point:\n", 0), 0u) << w;
+}
+
+TEST(ReportSweepText, HeaderNamesEveryColumnInOrder) {
+    const std::vector<std::string> lines = SplitLines(SweepText(StrongExample()));
+    ASSERT_GE(lines.size(), 3u);
+    const std::string &h = lines[2];
+    size_t at = 0;
+    for (const char *col : {"p", "nodes", "runs", "median s", "min s", "max s", "speedup",
+                            "efficiency", "Karp-Flatt", "imbalance", "digest"}) {
+        const size_t next = h.find(col, at);
+        EXPECT_NE(next, std::string::npos) << "'" << col << "' missing or out of order in: " << h;
+        if (next != std::string::npos) at = next + std::strlen(col);
+    }
+}
+
+TEST(ReportSweepText, WeakHeaderSaysScaledSpeedup) {
+    const std::string t = SweepText(Summarise({SweepRun(1, 1.0), SweepRun(2, 1.1)}, 1));
+    EXPECT_TRUE(Has(t, "scaled S")) << t;
+}
+
+TEST(ReportSweepText, ShowsOneLinePerPointInOrder) {
+    const msc_sweep_summary s = StrongExample();
+    const std::vector<std::string> rows = TableRows(SweepText(s));
+    ASSERT_EQ(rows.size(), 4u);
+    for (size_t i = 0; i < rows.size(); ++i) {
+        int p = 0;
+        ASSERT_EQ(std::sscanf(rows[i].c_str(), "%d", &p), 1) << rows[i];
+        EXPECT_EQ(p, s.rows[i].p) << rows[i];
+    }
+}
+
+TEST(ReportSweepText, PointLineHoldsItsValues) {
+    // T1 = 8, p = 2 at 5 s: S = 1.600, E = 80.0%, Karp-Flatt 0.2500; p = 1 has no Karp-Flatt.
+    std::vector<msc_sweep_run> runs = {SweepRun(1, 8.0), SweepRun(2, 5.0), SweepRun(2, 4.0), SweepRun(2, 6.0)};
+    runs[1].imbalance = 0.125;
+    runs[2].imbalance = 0.125;
+    runs[3].imbalance = 0.125;
+    const std::vector<std::string> rows = TableRows(SweepText(Summarise(runs)));
+    ASSERT_EQ(rows.size(), 2u);
+    std::istringstream in(rows[1]);
+    std::vector<std::string> cells;
+    for (std::string c; in >> c;) cells.push_back(c);
+    EXPECT_EQ(cells, (std::vector<std::string>{"2", "1", "3", "5.000000", "4.000000", "6.000000",
+                                               "1.600", "80.0%", "0.2500", "12.50%",
+                                               kDigestA}));
+    EXPECT_TRUE(Has(rows[0], " - ")) << "Karp-Flatt at p = 1 is shown as '-': " << rows[0];
+}
+
+TEST(ReportSweepText, SaysT1WasMeasuredAtOneRank) {
+    const std::string t = SweepText(StrongExample());
+    EXPECT_TRUE(Has(t, "\nT1 = 8.000000 s, measured: the median job time at p = 1\n")) << t;
+}
+
+TEST(ReportSweepText, SaysT1WasEstimatedAndHowToMeasureIt) {
+    const std::string t = SweepText(Summarise({SweepRun(2, 3.0, 6.0), SweepRun(4, 2.0, 6.5)}));
+    EXPECT_TRUE(Has(t, "\nT1 = 6.000000 s, estimated from the smallest point's segment times (add "
+                       "p = 1 to the sweep to measure it)\n"))
+        << t;
+}
+
+TEST(ReportSweepText, StrongSweepSaysTheDigestsAgree) {
+    const std::string t = SweepText(StrongExample());
+    EXPECT_TRUE(Has(t, "\nDigests: one digest at every p, as it must be\n")) << t;
+}
+
+TEST(ReportSweepText, StrongSweepFlagsDigestsThatDiffer) {
+    std::vector<msc_sweep_run> runs = {SweepRun(1, 4.0), SweepRun(2, 2.0), SweepRun(2, 2.0)};
+    std::snprintf(runs[2].digest, sizeof runs[2].digest, "%s", kDigestB);
+    const std::string t = SweepText(Summarise(runs));
+    EXPECT_TRUE(Has(t, "\nDigests: DIFFER between points: a bug, please report it\n")) << t;
+    const std::vector<std::string> rows = TableRows(t);
+    ASSERT_EQ(rows.size(), 2u);
+    EXPECT_FALSE(Has(rows[0], "(differs between runs!)")) << rows[0];
+    EXPECT_TRUE(Has(rows[1], kDigestA + std::string(" (differs between runs!)"))) << rows[1];
+}
+
+TEST(ReportSweepText, WeakSweepSaysNothingAboutDigestsAcrossPoints) {
+    // The range grows with p, so digests are expected to differ between points.
+    std::vector<msc_sweep_run> runs = {SweepRun(1, 1.0), SweepRun(2, 1.1)};
+    std::snprintf(runs[1].digest, sizeof runs[1].digest, "%s", kDigestB);
+    const std::string t = SweepText(Summarise(runs, 1));
+    EXPECT_FALSE(Has(t, "Digests:")) << t;
+}
+
+TEST(ReportSweepText, MarksAPointThatFailedVerification) {
+    std::vector<msc_sweep_run> runs = {SweepRun(1, 4.0), SweepRun(2, 2.0)};
+    runs[1].verified = 0;
+    const std::vector<std::string> rows = TableRows(SweepText(Summarise(runs)));
+    ASSERT_EQ(rows.size(), 2u);
+    EXPECT_FALSE(Has(rows[0], "NOT VERIFIED")) << rows[0];
+    EXPECT_TRUE(Has(rows[1], " NOT VERIFIED")) << rows[1];
+}
+
+TEST(ReportSweepText, WarnsOfOversubscriptionAndSaysThePointIsLeftOut) {
+    const double f = 0.1, t1 = 8.0;
+    std::vector<msc_sweep_run> runs;
+    for (int p : {1, 2, 4}) runs.push_back(SweepRun(p, AmdahlTime(t1, f, p)));
+    runs.push_back(Oversubscribed(SweepRun(8, 2.0)));
+    const std::string t = SweepText(Summarise(runs));
+    EXPECT_TRUE(Has(t, "\nwarning: at p = 8 ranks share cores (more ranks than cores on a node): "
+                       "that point measures the machine's time-sharing, not the program's "
+                       "scaling\n"))
+        << t;
+    EXPECT_FALSE(Has(t, "at p = 4 ranks share cores")) << t;
+    EXPECT_TRUE(Has(t, "\nThe fits below leave out the 1 point whose ranks share cores.\n")) << t;
+}
+
+TEST(ReportSweepText, LeaveOutLineCountsPointsInThePlural) {
+    const double f = 0.1, t1 = 8.0;
+    std::vector<msc_sweep_run> runs = {SweepRun(1, t1), SweepRun(2, AmdahlTime(t1, f, 2)),
+                                       Oversubscribed(SweepRun(4, 3.0)), Oversubscribed(SweepRun(8, 2.0))};
+    const std::string t = SweepText(Summarise(runs));
+    EXPECT_TRUE(Has(t, "warning: at p = 4 ranks share cores")) << t;
+    EXPECT_TRUE(Has(t, "warning: at p = 8 ranks share cores")) << t;
+    EXPECT_TRUE(Has(t, "\nThe fits below leave out the 2 points whose ranks share cores.\n")) << t;
+}
+
+TEST(ReportSweepText, WarnsWithoutALeaveOutLineWhenTheOversubscribedPointsAreKept) {
+    const double f = 0.1, t1 = 8.0;
+    const std::string t = SweepText(Summarise(
+        {SweepRun(1, t1), Oversubscribed(SweepRun(2, AmdahlTime(t1, f, 2))),
+         Oversubscribed(SweepRun(4, AmdahlTime(t1, f, 4)))}));
+    EXPECT_TRUE(Has(t, "warning: at p = 2 ranks share cores")) << t;
+    EXPECT_TRUE(Has(t, "warning: at p = 4 ranks share cores")) << t;
+    EXPECT_FALSE(Has(t, "leave out")) << t;
+}
+
+TEST(ReportSweepText, CleanSweepHasNoWarnings) {
+    const std::string t = SweepText(StrongExample());
+    EXPECT_FALSE(Has(t, "warning")) << t;
+    EXPECT_FALSE(Has(t, "leave out")) << t;
+}
+
+TEST(ReportSweepText, WarnsOfAnOutlierRun) {
+    // Median 1.0, MAD 0.05: 5.0 lies far beyond 3 scaled MADs.
+    std::vector<msc_sweep_run> runs = {SweepRun(1, 2.0)};
+    for (double w : {1.0, 1.1, 0.9, 1.0, 1.05, 0.95, 5.0}) runs.push_back(SweepRun(2, w));
+    const std::string t = SweepText(Summarise(runs));
+    EXPECT_TRUE(Has(t, "\nwarning: at p = 2, 1 run lies more than 3 scaled MADs from the median "
+                       "(an outlier: the machine was busy?)\n"))
+        << t;
+}
+
+TEST(ReportSweepText, ShowsTheAmdahlAndUslFits) {
+    const std::string t = SweepText(StrongExample());
+    EXPECT_TRUE(Has(t, "\nAmdahl: serial fraction f = 0.1000")) << t;
+    EXPECT_TRUE(Has(t, " from 4 runs; ceiling 1/f = 10.0x\n")) << t;
+    EXPECT_TRUE(Has(t, "  predicted speedup: P=2 ")) << t;
+    EXPECT_TRUE(Has(t, "\nUSL: contention sigma = 0.1000")) << t;
+    EXPECT_TRUE(Has(t, "kappa is not significantly above 0: no retrograde scaling detected")) << t;
+    EXPECT_FALSE(Has(t, "not fitted")) << t;
+    EXPECT_FALSE(Has(t, "Gustafson")) << t;
+}
+
+TEST(ReportSweepText, SaysWhyUslWasNotFitted) {
+    const double f = 0.1, t1 = 8.0;
+    const std::string t = SweepText(Summarise({SweepRun(1, t1), SweepRun(4, AmdahlTime(t1, f, 4))}));
+    EXPECT_TRUE(Has(t, "\nAmdahl: serial fraction f = 0.1000")) << t;
+    EXPECT_TRUE(Has(t, "\nUSL: not fitted: 2 distinct rank counts: at least 3 are needed\n")) << t;
+}
+
+TEST(ReportSweepText, SaysWhyNeitherStrongModelWasFitted) {
+    const std::string t = SweepText(Summarise({SweepRun(4, 1.0, 4.0)}));
+    EXPECT_TRUE(Has(t, "\nAmdahl: not fitted: 1 distinct rank count: at least 2 are needed\n")) << t;
+    EXPECT_TRUE(Has(t, "\nUSL: not fitted: 1 distinct rank count: at least 3 are needed\n")) << t;
+}
+
+TEST(ReportSweepText, WeakSweepShowsOnlyTheGustafsonFit) {
+    const double alpha = 0.25, t1 = 20.0;
+    std::vector<msc_sweep_run> runs;
+    for (int p : {1, 2, 4}) runs.push_back(SweepRun(p, p * t1 / (p - alpha * (p - 1))));
+    const std::string t = SweepText(Summarise(runs, 1));
+    EXPECT_TRUE(Has(t, "\nGustafson: serial fraction alpha = 0.2500")) << t;
+    EXPECT_TRUE(Has(t, " from 3 runs; scaled speedup S(p) = p - alpha (p - 1)\n")) << t;
+    EXPECT_FALSE(Has(t, "Amdahl")) << t;
+    EXPECT_FALSE(Has(t, "USL")) << t;
+}
+
+TEST(ReportSweepText, WeakSweepSaysWhyGustafsonWasNotFitted) {
+    const std::string t = SweepText(Summarise({SweepRun(1, 1.0), SweepRun(1, 1.0)}, 1));
+    EXPECT_TRUE(Has(t, "\nGustafson: not fitted: 1 distinct rank count: at least 2 are needed\n"))
+        << t;
 }
 
 }  // namespace

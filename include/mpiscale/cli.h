@@ -17,6 +17,8 @@ extern "C" {
 
 #define MSC_VERSION "0.1.0"
 #define MSC_DEFAULT_SEGMENTS 1024
+#define MSC_MAX_SWEEP 64      /* points in one --sweep */
+#define MSC_MAX_REPEAT 1000   /* --repeat and --warmup */
 
 typedef enum msc_action {
     MSC_ACTION_RUN = 0,
@@ -24,6 +26,13 @@ typedef enum msc_action {
     MSC_ACTION_LIST_KERNELS,
     MSC_ACTION_VERSION
 } msc_action;
+
+typedef enum msc_sweep_kind {
+    MSC_SWEEP_NONE = 0, /* one run on all ranks */
+    MSC_SWEEP_LIST,     /* --sweep 1,2,4 */
+    MSC_SWEEP_POW2,     /* --sweep pow2: 1, 2, 4, ... up to the launch's rank count */
+    MSC_SWEEP_ALL       /* --sweep all: 1, 2, ..., the launch's rank count */
+} msc_sweep_kind;
 
 typedef struct msc_options {
     msc_action action;
@@ -36,6 +45,13 @@ typedef struct msc_options {
     int slow_factor;             /* F (1 when not given) */
     msc_params params;
     int serial_baseline;         /* --serial-baseline */
+    msc_sweep_kind sweep;        /* --sweep; MSC_SWEEP_LIST also when only --repeat/--warmup/--weak
+                                    are given (a sweep of the one rank count P) */
+    int sweep_list[MSC_MAX_SWEEP]; /* MSC_SWEEP_LIST: ascending, distinct rank counts; */
+    int sweep_len;               /*   sweep_len 0 means "P, the launch's rank count" */
+    int repeat;                  /* --repeat: measured runs per point (default 1) */
+    int warmup;                  /* --warmup: unmeasured runs before them (default 0) */
+    int weak;                    /* --weak: the range is the 1-rank size and grows with p */
     int quiet;                   /* --quiet: one summary line instead of the full report */
     const char *json_path;       /* --json FILE, or NULL (points into argv) */
     const char *csv_path;        /* --csv FILE, or NULL (points into argv) */
@@ -45,6 +61,12 @@ typedef struct msc_options {
  * its parameters. On bad input returns MSC_ERR_USAGE or MSC_ERR_RANGE with one line in err of the
  * form "--range: '12:5': end must be greater than start". Does not print; resets getopt itself. */
 msc_status msc_cli_parse(int argc, char *const *argv, msc_options *out, char *err, size_t len);
+
+/* The rank counts a sweep runs on a launch of world_size ranks, ascending, into points[0..*n).
+ * MSC_ERR_USAGE with the reason ("--sweep: 8 is more than the 4 ranks of this launch") when a
+ * listed count exceeds the launch. For MSC_SWEEP_NONE, the one point world_size. */
+msc_status msc_sweep_points(const msc_options *o, int world_size, int points[MSC_MAX_SWEEP], int *n,
+                            char *err, size_t len);
 
 /* Writes the --help text (options, kernels, exit codes, examples) to f. */
 void msc_cli_help(FILE *f, const char *prog);

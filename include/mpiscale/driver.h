@@ -24,6 +24,20 @@ extern "C" {
 msc_status msc_driver_run(const msc_options *opt, MPI_Comm comm, double t_init_s,
                           msc_run_record *rec, char *err, size_t len);
 
+/* Called on rank 0 after each run of a sweep: the run's record, its point (rank count p), its
+ * index among the point's measured runs (negative for warm-up runs) and the caller's ctx. */
+typedef void (*msc_sweep_fn)(const msc_run_record *rec, int p, int run, void *ctx);
+
+/* Runs the job on the first points[i] ranks of world, for each i, warmup + repeat times each
+ * (opt->warmup, opt->repeat), the repeats interleaved across the points; ranks outside the
+ * point's communicator sleep until it is done.
+ * With opt->weak the range and the segment count are multiplied by p (callers check the scaled
+ * range first). Collective over world; every rank returns the same status and the sweep stops at
+ * the first run that does not complete (a failed verification included). */
+msc_status msc_driver_sweep(const msc_options *opt, MPI_Comm world, double t_init_s,
+                            const int *points, int n_points, msc_sweep_fn fn, void *ctx,
+                            char *err, size_t len);
+
 #ifdef __cplusplus
 }
 #endif

@@ -35,6 +35,8 @@ typedef struct msc_run_record {
     int serial_baseline;
     int slow_rank;            /* --slow-rank R:F: R, or -1 */
     int slow_factor;          /* F, 1 when not given */
+    int sweep_mode;           /* 0 outside a sweep, 1 strong, 2 weak */
+    int sweep_run;            /* in a sweep: this run's index among its point's measured runs */
     /* placement */
     int ranks;
     int nodes;
@@ -94,6 +96,60 @@ msc_status msc_report_json_append(const char *path, const msc_run_record *rec, c
                                   size_t len);
 msc_status msc_report_csv_append(const char *path, const msc_run_record *rec, char *err,
                                  size_t len);
+
+/* ---- sweeps ------------------------------------------------------------------------------------ */
+
+#define MSC_SWEEP_ROWS 64 /* as MSC_MAX_SWEEP */
+
+/* One measured run of a sweep, as the summary needs it. */
+typedef struct msc_sweep_run {
+    int p;               /* ranks */
+    double wall_s;       /* job time */
+    double t1_est_s;     /* its own estimated T1 (segment times + serial phases) */
+    double imbalance;    /* max/mean compute - 1 */
+    int nodes;
+    int oversubscribed;  /* nodes with more ranks than cores */
+    int verified;
+    char digest[17];
+} msc_sweep_run;
+
+typedef struct msc_sweep_row {
+    int p, nodes, oversubscribed;
+    int verified;        /* every run at this p verified */
+    msc_sample wall;     /* job times, seconds */
+    double speedup;      /* T1 / median (strong); p T1 / median, the scaled speedup (weak) */
+    double efficiency;   /* speedup / p */
+    double karp_flatt;   /* from the median speedup (strong, p > 1); NAN otherwise */
+    double imbalance;    /* median over the runs */
+    char digest[17];     /* of the first run; digests counts the distinct ones at this p */
+    int digests;
+} msc_sweep_row;
+
+typedef struct msc_sweep_summary {
+    int weak;
+    int n_rows;
+    msc_sweep_row rows[MSC_SWEEP_ROWS];
+    double t1_s;          /* T1: the median job time at p = 1 when swept, else an estimate */
+    int t1_measured;      /* 1 when t1_s was measured at p = 1 */
+    int digests_agree;    /* strong: one digest over every run of every point */
+    int fit_skipped_rows; /* points left out of the fits because their ranks shared cores (only
+                             while at least 2 distinct p remain) */
+    int fit_skipped_runs; /* outlier runs (3 scaled MADs from their point's median) left out */
+    msc_amdahl_fit amdahl;       /* strong: over every run's speedup */
+    msc_usl_fit usl;             /* strong, with 3 or more distinct p */
+    msc_gustafson_fit gustafson; /* weak */
+} msc_sweep_summary;
+
+/* Builds the table and the fits from runs[0..n) (in any order; rows come out by p). T1 is the
+ * median job time of the p = 1 runs when there are any, otherwise the median of the smallest
+ * point's own estimates (divided by p when weak: that point did p times the 1-rank work). Fits use every run except outliers (more than 3 scaled MADs from their
+ * point's median) and runs on oversubscribed nodes while at least 2 distinct p remain without
+ * them. MSC_ERR_USAGE for n < 1 or more than MSC_SWEEP_ROWS distinct p,
+ * MSC_ERR_NOMEM. */
+msc_status msc_sweep_summarise(const msc_sweep_run *runs, int n, int weak, msc_sweep_summary *out);
+
+/* Writes the sweep table, T1's source, warnings and the fitted models to f. */
+void msc_report_sweep_text(FILE *f, const msc_sweep_summary *s);
 
 #ifdef __cplusplus
 }
