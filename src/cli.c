@@ -4,14 +4,16 @@
 #include "mpiscale/cli.h"
 #include "mpiscale/report.h"
 
+#include <errno.h>
 #include <getopt.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 #define MAX_PARAMS_GIVEN 32
 
 enum { OPT_SCHEDULE = 1000, OPT_BASELINE, OPT_JSON, OPT_CSV, OPT_SLOW_RANK, OPT_SWEEP, OPT_REPEAT,
-       OPT_WARMUP, OPT_WEAK };
+       OPT_WARMUP, OPT_WEAK, OPT_TARGET, OPT_MIN_EFF };
 
 static const struct option long_options[] = {
     {"kernel", required_argument, NULL, 'k'},
@@ -25,6 +27,8 @@ static const struct option long_options[] = {
     {"repeat", required_argument, NULL, OPT_REPEAT},
     {"warmup", required_argument, NULL, OPT_WARMUP},
     {"weak", no_argument, NULL, OPT_WEAK},
+    {"target-speedup", required_argument, NULL, OPT_TARGET},
+    {"min-efficiency", required_argument, NULL, OPT_MIN_EFF},
     {"json", required_argument, NULL, OPT_JSON},
     {"csv", required_argument, NULL, OPT_CSV},
     {"quiet", no_argument, NULL, 'q'},
@@ -152,6 +156,24 @@ msc_status msc_cli_parse(int argc, char *const *argv, msc_options *out, char *er
         case OPT_REPEAT: repeat_text = optarg; break;
         case OPT_WARMUP: warmup_text = optarg; break;
         case OPT_WEAK: o.weak = 1; break;
+        case OPT_TARGET:
+        case OPT_MIN_EFF: {
+            char *end = NULL;
+            errno = 0;
+            const double v = strtod(optarg, &end);
+            const int target = c == OPT_TARGET;
+            if (errno != 0 || end == optarg || *end != '\0' || !isfinite(v) ||
+                (target ? !(v > 1.0) : !(v > 0.0 && v <= 1.0)))
+                return msc_fail(MSC_ERR_USAGE, err, len, target
+                                    ? "--target-speedup: '%s': must be a number above 1"
+                                    : "--min-efficiency: '%s': must be a number above 0 and at most 1",
+                                optarg);
+            if (target)
+                o.target_speedup = v;
+            else
+                o.min_efficiency = v;
+            break;
+        }
         case OPT_JSON: o.json_path = optarg; break;
         case OPT_CSV: o.csv_path = optarg; break;
         case 'q': o.quiet = 1; break;
@@ -307,6 +329,8 @@ void msc_cli_help(FILE *f, const char *prog)
 "                          Amdahl's Law and the Universal Scalability Law to the times\n"
 "      --repeat R          measured runs per point (default 1); the table shows the median\n"
 "      --warmup W          unmeasured runs before them (default 0)\n"
+"      --target-speedup X  with a sweep: the ranks Amdahl's fitted f needs to reach speedup X\n"
+"      --min-efficiency E  with a sweep: the most ranks that keep efficiency >= E (0 < E <= 1)\n"
 "      --weak              weak scaling: the range is the 1-rank size and grows with p\n"
 "                          (segments too); fits Gustafson's scaled speedup\n"
 "      --slow-rank R:F     rank R runs every kernel call F times (keeping one result): emulates a\n"

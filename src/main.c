@@ -46,6 +46,7 @@ static void on_sweep_run(const msc_run_record *rec, int p, int run, void *arg)
     x->p = p;
     x->wall_s = rec->measure.wall_s;
     x->t1_est_s = rec->measure.serial_s + rec->measure.compute_sum_s;
+    x->serial_s = rec->measure.serial_s;
     x->imbalance = rec->imbalance;
     x->nodes = rec->nodes;
     x->oversubscribed = rec->oversubscribed_nodes;
@@ -83,8 +84,11 @@ static msc_status run_sweep(const msc_options *opt, int rank, double t_init_s, c
     st = msc_driver_sweep(opt, MPI_COMM_WORLD, t_init_s, points, n_points, on_sweep_run, &c, err, len);
     if (rank == 0 && c.n_runs > 0) {
         msc_sweep_summary sum;
-        if (msc_sweep_summarise(c.runs, c.n_runs, opt->weak, &sum) == MSC_OK)
+        if (msc_sweep_summarise(c.runs, c.n_runs, opt->weak, &sum) == MSC_OK) {
+            sum.target_speedup = opt->target_speedup;
+            sum.min_efficiency = opt->min_efficiency;
             msc_report_sweep_text(stdout, &sum);
+        }
     }
     if (rank == 0 && c.io != MSC_OK) {
         fprintf(stderr, "mpiscale: %s: %s\n", opt->json_path != NULL ? "--json/--csv" : "--csv", c.io_err);

@@ -637,6 +637,10 @@ msc_status msc_sweep_summarise(const msc_sweep_run *runs, int n, int weak, msc_s
             v[m++] = (weak ? runs[i].p : 1.0) * out->t1_s / runs[i].wall_s;
         }
         out->fit_skipped_rows = skip ? out->n_rows - clean_rows : 0;
+        for (int i = 0; i < n; i++) w[i] = runs[i].serial_s / out->t1_s;
+        msc_sample share;
+        out->serial_share = msc_sample_stats(w, n, &share, NULL) == MSC_OK ? share.median : NAN;
+        out->max_p = out->rows[out->n_rows - 1].p;
         if (weak) {
             msc_fit_gustafson(ps, v, m, &out->gustafson);
         } else {
@@ -660,6 +664,52 @@ static void print_interval(FILE *f, double lo, double hi, int digits)
         fprintf(f, " (95%% interval %.*f to %.*f)", digits, lo, digits, hi);
     else
         fprintf(f, " (no interval: too few measurements)");
+}
+
+/* Ranks as text: "12", or "none" (never reached). */
+static void print_ranks(FILE *f, double p)
+{
+    if (isfinite(p))
+        fprintf(f, "%.0f", p);
+    else
+        fprintf(f, "%s", isnan(p) ? "n/a" : "none (beyond the ceiling)");
+}
+
+/* What-if planning from the fitted f and its interval: larger p, a target speedup, a floor. */
+static void report_plan(FILE *f, const msc_sweep_summary *s)
+{
+    const msc_amdahl_fit *a = &s->amdahl;
+    const int have_interval = isfinite(a->f_lo) && isfinite(a->f_hi);
+    fprintf(f, "  what if (Amdahl with f = %.4f, T1 = %.3f s):", a->f, s->t1_s);
+    for (int p = 2 * s->max_p, k = 0; k < 3; k++, p *= 2) {
+        const double t = s->t1_s * (a->f + (1.0 - a->f) / p);
+        fprintf(f, "%s p=%d %.3f s (%.4f core-h)", k ? "," : "", p, t, p * t / 3600.0);
+    }
+    fprintf(f, "\n");
+    if (s->target_speedup > 0.0) {
+        fprintf(f, "  speedup %.3g needs p = ", s->target_speedup);
+        print_ranks(f, msc_ranks_for_speedup(a->f, s->target_speedup));
+        if (have_interval) {
+            fprintf(f, " (");
+            print_ranks(f, msc_ranks_for_speedup(a->f_lo, s->target_speedup));
+            fprintf(f, " to ");
+            print_ranks(f, msc_ranks_for_speedup(a->f_hi, s->target_speedup));
+            fprintf(f, " over f's interval)");
+        }
+        fprintf(f, "\n");
+    }
+    if (s->min_efficiency > 0.0) {
+        fprintf(f, "  efficiency stays >= %.3g up to p = ", s->min_efficiency);
+        print_ranks(f, msc_ranks_for_efficiency(a->f, s->min_efficiency));
+        if (have_interval) {
+            fprintf(f, " (");
+            print_ranks(f, msc_ranks_for_efficiency(a->f_hi, s->min_efficiency));
+            fprintf(f, " to ");
+            print_ranks(f, msc_ranks_for_efficiency(a->f_lo, s->min_efficiency));
+            fprintf(f, " over f's interval)");
+        }
+        fprintf(f, "\n");
+    }
 }
 
 void msc_report_sweep_text(FILE *f, const msc_sweep_summary *s)
@@ -733,6 +783,15 @@ void msc_report_sweep_text(FILE *f, const msc_sweep_summary *s)
         fprintf(f, "\n");
         fprintf(f, "  Karp-Flatt e(p) above f, or rising with p, is overhead that grows with p "
                    "(communication, imbalance), not serial code\n");
+        if (isfinite(s->serial_share) && a->f >= s->serial_share)
+            fprintf(f, "  timed serial phases (setup, serial share, combine): %.4f of T1; the other "
+                       "%.4f of f is parallel overhead (communication, imbalance, waiting)\n",
+                    s->serial_share, a->f - s->serial_share);
+        else if (isfinite(s->serial_share))
+            fprintf(f, "  timed serial phases (setup, serial share, combine): %.4f of T1, more than "
+                       "the fitted f: no parallel overhead shows above the noise\n",
+                    s->serial_share);
+        report_plan(f, s);
     }
     const msc_usl_fit *u = &s->usl;
     if (!u->fit.ok) {

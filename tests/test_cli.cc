@@ -1110,4 +1110,42 @@ TEST(CliSweep, PointsToleratesANullErrorBuffer) {
     EXPECT_EQ(msc_sweep_points(&all, 65, points, &n, nullptr, 0), MSC_ERR_USAGE);
 }
 
+
+// ---- the planner's options ---------------------------------------------------------------------
+
+TEST(CliPlanner, DefaultsAskNothing) {
+    const msc_options o = ParseOk({});
+    EXPECT_EQ(o.target_speedup, 0.0);
+    EXPECT_EQ(o.min_efficiency, 0.0);
+}
+
+TEST(CliPlanner, AcceptsATargetAboveOneAndAFloorUpToOne) {
+    EXPECT_EQ(ParseOk({"--target-speedup", "12.5"}).target_speedup, 12.5);
+    EXPECT_EQ(ParseOk({"--min-efficiency", "0.7"}).min_efficiency, 0.7);
+    EXPECT_EQ(ParseOk({"--min-efficiency", "1"}).min_efficiency, 1.0);
+}
+
+TEST(CliPlanner, RefusesBadValuesWithTheExactMessage) {
+    const struct {
+        const char *opt, *value, *message;
+    } cases[] = {
+        {"--target-speedup", "1", "--target-speedup: '1': must be a number above 1"},
+        {"--target-speedup", "x", "--target-speedup: 'x': must be a number above 1"},
+        {"--target-speedup", "inf", "--target-speedup: 'inf': must be a number above 1"},
+        {"--target-speedup", "3x", "--target-speedup: '3x': must be a number above 1"},
+        {"--min-efficiency", "0", "--min-efficiency: '0': must be a number above 0 and at most 1"},
+        {"--min-efficiency", "1.01",
+         "--min-efficiency: '1.01': must be a number above 0 and at most 1"},
+        {"--min-efficiency", "nan",
+         "--min-efficiency: 'nan': must be a number above 0 and at most 1"},
+    };
+    for (const auto &c : cases) {
+        Argv a{c.opt, c.value};
+        msc_options o;
+        std::string err;
+        EXPECT_EQ(Parse(a, &o, &err), MSC_ERR_USAGE) << c.message;
+        EXPECT_EQ(err, c.message);
+    }
+}
+
 }  // namespace

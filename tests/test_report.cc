@@ -1802,4 +1802,71 @@ TEST(ReportSweepText, WeakSweepSaysWhyGustafsonWasNotFitted) {
         << t;
 }
 
+
+// ---- the serial-fraction cross-check and the planner ------------------------------------------
+
+// An Amdahl sweep with f = 0.1 and T1 = 10 s, each run's timed serial phases 0.08 * T1 (so 0.02 of
+// f is overhead), 2% noise either side at every p so that f has an interval.
+msc_sweep_summary PlannedSweep(double target, double floor_e) {
+    std::vector<msc_sweep_run> runs;
+    for (int p : {1, 2, 4, 8})
+        for (double k : {1.0, 0.98, 1.02}) {
+            msc_sweep_run r = SweepRun(p, k * AmdahlTime(10.0, 0.1, p));
+            r.serial_s = 0.8;
+            runs.push_back(r);
+        }
+    msc_sweep_summary s = Summarise(runs);
+    s.target_speedup = target;
+    s.min_efficiency = floor_e;
+    return s;
+}
+
+TEST(ReportSweep, SerialShareIsTheMedianTimedSerialOverT1) {
+    const msc_sweep_summary s = PlannedSweep(0, 0);
+    EXPECT_NEAR(s.serial_share, 0.08, 1e-12);
+    EXPECT_EQ(s.max_p, 8);
+}
+
+TEST(ReportSweepText, CrossCheckShowsTheOverheadAboveTheTimedSerialShare) {
+    const msc_sweep_summary s = PlannedSweep(0, 0);
+    ASSERT_TRUE(s.amdahl.fit.ok) << s.amdahl.fit.why;
+    const std::string t = SweepText(s);
+    char want[200];
+    std::snprintf(want, sizeof want,
+                  "timed serial phases (setup, serial share, combine): 0.0800 of T1; the other "
+                  "%.4f of f is parallel overhead",
+                  s.amdahl.f - 0.08);
+    EXPECT_TRUE(Has(t, want)) << t;
+}
+
+TEST(ReportSweepText, WhatIfGivesTimesAndCoreHoursBeyondTheLargestP) {
+    const msc_sweep_summary s = PlannedSweep(0, 0);
+    const double f = s.amdahl.f, t16 = s.t1_s * (f + (1 - f) / 16);
+    char want[200];
+    std::snprintf(want, sizeof want, " p=16 %.3f s (%.4f core-h),", t16, 16 * t16 / 3600.0);
+    const std::string t = SweepText(s);
+    EXPECT_TRUE(Has(t, want)) << t;
+    EXPECT_TRUE(Has(t, " p=64 ")) << "three doublings: 16, 32, 64\n" << t;
+    EXPECT_FALSE(Has(t, "needs p =")) << "no target asked";
+    EXPECT_FALSE(Has(t, "efficiency stays")) << "no floor asked";
+}
+
+TEST(ReportSweepText, PlannerAnswersATargetSpeedupAndAnEfficiencyFloor) {
+    const msc_sweep_summary s = PlannedSweep(5.0, 0.5);
+    const std::string t = SweepText(s);
+    char want[120];
+    std::snprintf(want, sizeof want, "  speedup 5 needs p = %.0f (",
+                  msc_ranks_for_speedup(s.amdahl.f, 5.0));
+    EXPECT_TRUE(Has(t, want)) << t;
+    std::snprintf(want, sizeof want, "  efficiency stays >= 0.5 up to p = %.0f (",
+                  msc_ranks_for_efficiency(s.amdahl.f, 0.5));
+    EXPECT_TRUE(Has(t, want)) << t;
+    EXPECT_TRUE(Has(t, "over f's interval)")) << t;
+}
+
+TEST(ReportSweepText, PlannerSaysATargetBeyondTheCeilingIsNeverReached) {
+    const std::string t = SweepText(PlannedSweep(50.0, 0));  // ceiling 1/0.1 = 10
+    EXPECT_TRUE(Has(t, "  speedup 50 needs p = none (beyond the ceiling)")) << t;
+}
+
 }  // namespace

@@ -52,6 +52,8 @@ typedef struct msc_options {
     int repeat;                  /* --repeat: measured runs per point (default 1) */
     int warmup;                  /* --warmup: unmeasured runs before them (default 0) */
     int weak;                    /* --weak: the range is the 1-rank size and grows with p */
+    double target_speedup;       /* --target-speedup X (> 1), or 0: plan the ranks to reach it */
+    double min_efficiency;       /* --min-efficiency E (0 < E <= 1), or 0 */
     int quiet;                   /* --quiet: one summary line instead of the full report */
     const char *json_path;       /* --json FILE, or NULL (points into argv) */
     const char *csv_path;        /* --csv FILE, or NULL (points into argv) */

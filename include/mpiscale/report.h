@@ -106,6 +106,7 @@ typedef struct msc_sweep_run {
     int p;               /* ranks */
     double wall_s;       /* job time */
     double t1_est_s;     /* its own estimated T1 (segment times + serial phases) */
+    double serial_s;     /* its timed serial phases on rank 0 (setup, serial share, combine) */
     double imbalance;    /* max/mean compute - 1 */
     int nodes;
     int oversubscribed;  /* nodes with more ranks than cores */
@@ -138,6 +139,10 @@ typedef struct msc_sweep_summary {
     msc_amdahl_fit amdahl;       /* strong: over every run's speedup */
     msc_usl_fit usl;             /* strong, with 3 or more distinct p */
     msc_gustafson_fit gustafson; /* weak */
+    double serial_share;  /* strong: median over runs of timed serial phases / T1 */
+    int max_p;            /* the largest p swept */
+    double target_speedup; /* planner inputs, copied by the caller (0 = not asked) */
+    double min_efficiency;
 } msc_sweep_summary;
 
 /* Builds the table and the fits from runs[0..n) (in any order; rows come out by p). T1 is the
