@@ -675,11 +675,25 @@ static void print_ranks(FILE *f, double p)
         fprintf(f, "%s", isnan(p) ? "n/a" : "none (beyond the ceiling)");
 }
 
+/* One planner answer, rank(f, goal), then over f's interval from f_a to f_b when there is one. */
+static void print_plan(FILE *f, double (*rank)(double, double), double goal, double fit,
+                       double f_a, double f_b)
+{
+    print_ranks(f, rank(fit, goal));
+    if (isfinite(f_a) && isfinite(f_b)) {
+        fprintf(f, " (");
+        print_ranks(f, rank(f_a, goal));
+        fprintf(f, " to ");
+        print_ranks(f, rank(f_b, goal));
+        fprintf(f, " over f's interval)");
+    }
+    fprintf(f, "\n");
+}
+
 /* What-if planning from the fitted f and its interval: larger p, a target speedup, a floor. */
 static void report_plan(FILE *f, const msc_sweep_summary *s)
 {
     const msc_amdahl_fit *a = &s->amdahl;
-    const int have_interval = isfinite(a->f_lo) && isfinite(a->f_hi);
     fprintf(f, "  what if (Amdahl with f = %.4f, T1 = %.3f s):", a->f, s->t1_s);
     for (int p = 2 * s->max_p, k = 0; k < 3; k++, p *= 2) {
         const double t = s->t1_s * (a->f + (1.0 - a->f) / p);
@@ -688,27 +702,11 @@ static void report_plan(FILE *f, const msc_sweep_summary *s)
     fprintf(f, "\n");
     if (s->target_speedup > 0.0) {
         fprintf(f, "  speedup %.3g needs p = ", s->target_speedup);
-        print_ranks(f, msc_ranks_for_speedup(a->f, s->target_speedup));
-        if (have_interval) {
-            fprintf(f, " (");
-            print_ranks(f, msc_ranks_for_speedup(a->f_lo, s->target_speedup));
-            fprintf(f, " to ");
-            print_ranks(f, msc_ranks_for_speedup(a->f_hi, s->target_speedup));
-            fprintf(f, " over f's interval)");
-        }
-        fprintf(f, "\n");
+        print_plan(f, msc_ranks_for_speedup, s->target_speedup, a->f, a->f_lo, a->f_hi);
     }
-    if (s->min_efficiency > 0.0) {
+    if (s->min_efficiency > 0.0) { /* a larger f allows fewer ranks: the interval runs hi to lo */
         fprintf(f, "  efficiency stays >= %.3g up to p = ", s->min_efficiency);
-        print_ranks(f, msc_ranks_for_efficiency(a->f, s->min_efficiency));
-        if (have_interval) {
-            fprintf(f, " (");
-            print_ranks(f, msc_ranks_for_efficiency(a->f_hi, s->min_efficiency));
-            fprintf(f, " to ");
-            print_ranks(f, msc_ranks_for_efficiency(a->f_lo, s->min_efficiency));
-            fprintf(f, " over f's interval)");
-        }
-        fprintf(f, "\n");
+        print_plan(f, msc_ranks_for_efficiency, s->min_efficiency, a->f, a->f_hi, a->f_lo);
     }
 }
 
