@@ -198,11 +198,13 @@ std::vector<std::string> CsvFields(const std::string &line) {
     return fields;
 }
 
-std::string Capture(const msc_run_record &rec, void (*write)(FILE *, const msc_run_record *)) {
+// What `write` prints to a FILE*, as a string.
+template <typename Write>
+std::string CaptureFile(Write write) {
     FILE *f = std::tmpfile();
     EXPECT_NE(f, nullptr);
     if (f == nullptr) return "";
-    write(f, &rec);
+    write(f);
     std::fflush(f);
     std::rewind(f);
     std::string out;
@@ -211,6 +213,10 @@ std::string Capture(const msc_run_record &rec, void (*write)(FILE *, const msc_r
     while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) out.append(buf, n);
     std::fclose(f);
     return out;
+}
+
+std::string Capture(const msc_run_record &rec, void (*write)(FILE *, const msc_run_record *)) {
+    return CaptureFile([&](FILE *f) { write(f, &rec); });
 }
 
 // ---- status labels -----------------------------------------------------------------------------
@@ -1577,18 +1583,7 @@ TEST(ReportSweep, WeakSweepLeavesOversubscribedPointsOutOfTheGustafsonFit) {
 // ---- sweep text --------------------------------------------------------------------------------
 
 std::string SweepText(const msc_sweep_summary &s) {
-    FILE *f = std::tmpfile();
-    EXPECT_NE(f, nullptr);
-    if (f == nullptr) return "";
-    msc_report_sweep_text(f, &s);
-    std::fflush(f);
-    std::rewind(f);
-    std::string out;
-    char buf[4096];
-    size_t n;
-    while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) out.append(buf, n);
-    std::fclose(f);
-    return out;
+    return CaptureFile([&](FILE *f) { msc_report_sweep_text(f, &s); });
 }
 
 // The table's data lines: those that start with a right-aligned rank count.
