@@ -4,6 +4,7 @@
 #include "mpiscale/cli.h"
 #include "mpiscale/report.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
 #include <math.h>
@@ -13,7 +14,8 @@
 #define MAX_PARAMS_GIVEN 32
 
 enum { OPT_SCHEDULE = 1000, OPT_BASELINE, OPT_JSON, OPT_CSV, OPT_SLOW_RANK, OPT_SWEEP, OPT_REPEAT,
-       OPT_WARMUP, OPT_WEAK, OPT_TARGET, OPT_MIN_EFF };
+       OPT_WARMUP, OPT_WEAK, OPT_TARGET, OPT_MIN_EFF, OPT_PRECISION, OPT_CALIBRATE, OPT_PROGRESS,
+       OPT_NO_PROGRESS };
 
 static const struct option long_options[] = {
     {"kernel", required_argument, NULL, 'k'},
@@ -27,6 +29,10 @@ static const struct option long_options[] = {
     {"repeat", required_argument, NULL, OPT_REPEAT},
     {"warmup", required_argument, NULL, OPT_WARMUP},
     {"weak", no_argument, NULL, OPT_WEAK},
+    {"precision", required_argument, NULL, OPT_PRECISION},
+    {"calibrate", no_argument, NULL, OPT_CALIBRATE},
+    {"progress", no_argument, NULL, OPT_PROGRESS},
+    {"no-progress", no_argument, NULL, OPT_NO_PROGRESS},
     {"target-speedup", required_argument, NULL, OPT_TARGET},
     {"min-efficiency", required_argument, NULL, OPT_MIN_EFF},
     {"json", required_argument, NULL, OPT_JSON},
@@ -87,6 +93,53 @@ static msc_status parse_sweep(const char *text, msc_options *o, char *err, size_
     return MSC_OK;
 }
 
+/* --repeat: N, or auto[:CAP]. Numbers keep the message they always had. */
+static msc_status parse_repeat(const char *text, msc_options *o, char *err, size_t len)
+{
+    char why[128];
+    int64_t v = 0;
+    if (strncmp(text, "auto", 4) == 0 && (text[4] == '\0' || text[4] == ':')) {
+        o->repeat_auto = 1;
+        o->repeat = MSC_SAMPLE_MIN_CI;
+        o->repeat_cap = MSC_AUTO_CAP;
+        if (text[4] == '\0') return MSC_OK;
+        if (msc_parse_i64(text + 5, &v, why, sizeof why) != MSC_OK || v < MSC_SAMPLE_MIN_CI ||
+            v > MSC_MAX_REPEAT)
+            return msc_fail(MSC_ERR_USAGE, err, len,
+                            "--repeat: '%s': CAP must be an integer from %d (the fewest runs with a "
+                            "95%% interval of the median) to %d",
+                            text, MSC_SAMPLE_MIN_CI, MSC_MAX_REPEAT);
+        o->repeat_cap = (int)v;
+        return MSC_OK;
+    }
+    if (msc_parse_i64(text, &v, why, sizeof why) != MSC_OK || v < 1 || v > MSC_MAX_REPEAT)
+        return msc_fail(MSC_ERR_USAGE, err, len, "--repeat: '%s': must be an integer from 1 to %d",
+                        text, MSC_MAX_REPEAT);
+    o->repeat = (int)v;
+    return MSC_OK;
+}
+
+/* --precision: "2%" or "0.02", above 0 and at most MSC_MAX_PRECISION. */
+static msc_status parse_precision(const char *text, double *out, char *err, size_t len)
+{
+    char *end = NULL;
+    errno = 0;
+    double v = strtod(text, &end);
+    const int percent = end != text && *end == '%';
+    if (percent) {
+        v /= 100.0;
+        end++;
+    }
+    if (errno != 0 || end == text || *end != '\0' || !isfinite(v) || !(v > 0.0) ||
+        !(v <= MSC_MAX_PRECISION) || isspace((unsigned char)text[0]))
+        return msc_fail(MSC_ERR_USAGE, err, len,
+                        "--precision: '%s': must be a percentage like 2%% or a fraction like 0.02, "
+                        "above 0 and at most 50%%",
+                        text);
+    *out = v;
+    return MSC_OK;
+}
+
 msc_status msc_sweep_points(const msc_options *o, int world_size, int points[MSC_MAX_SWEEP], int *n,
                             char *err, size_t len)
 {
@@ -117,6 +170,7 @@ msc_status msc_cli_parse(int argc, char *const *argv, msc_options *out, char *er
     msc_options o;
     const char *range_text = NULL, *segments_text = NULL, *kernel_name = "do_math";
     const char *slow_text = NULL, *sweep_text = NULL, *repeat_text = NULL, *warmup_text = NULL;
+    const char *precision_text = NULL;
     const char *params_given[MAX_PARAMS_GIVEN];
     int n_params_given = 0;
     char why[256];
@@ -156,6 +210,10 @@ msc_status msc_cli_parse(int argc, char *const *argv, msc_options *out, char *er
         case OPT_REPEAT: repeat_text = optarg; break;
         case OPT_WARMUP: warmup_text = optarg; break;
         case OPT_WEAK: o.weak = 1; break;
+        case OPT_PRECISION: precision_text = optarg; break;
+        case OPT_CALIBRATE: o.calibrate = 1; break;
+        case OPT_PROGRESS: o.progress = MSC_PROGRESS_ON; break;
+        case OPT_NO_PROGRESS: o.progress = MSC_PROGRESS_OFF; break;
         case OPT_TARGET:
         case OPT_MIN_EFF: {
             char *end = NULL;
@@ -253,11 +311,17 @@ msc_status msc_cli_parse(int argc, char *const *argv, msc_options *out, char *er
         o.slow_factor = (int)f;
     }
 
-    if (repeat_text != NULL && (msc_parse_i64(repeat_text, &count, why, sizeof why) != MSC_OK ||
-                                count < 1 || count > MSC_MAX_REPEAT))
-        return msc_fail(MSC_ERR_USAGE, err, len, "--repeat: '%s': must be an integer from 1 to %d",
-                        repeat_text, MSC_MAX_REPEAT);
-    if (repeat_text != NULL) o.repeat = (int)count;
+    if (repeat_text != NULL && (st = parse_repeat(repeat_text, &o, err, len)) != MSC_OK) return st;
+    if (precision_text != NULL && !o.repeat_auto)
+        return msc_fail(MSC_ERR_USAGE, err, len,
+                        "--precision: '%s': only with --repeat auto (it says when to stop repeating)",
+                        precision_text);
+    if (o.repeat_auto) {
+        o.precision = MSC_AUTO_PRECISION;
+        if (precision_text != NULL && (st = parse_precision(precision_text, &o.precision, err, len)) != MSC_OK)
+            return st;
+    }
+    o.calibrate_runs = repeat_text != NULL && !o.repeat_auto ? o.repeat : MSC_CALIBRATE_RUNS;
     if (warmup_text != NULL && (msc_parse_i64(warmup_text, &count, why, sizeof why) != MSC_OK ||
                                 count < 0 || count > MSC_MAX_REPEAT))
         return msc_fail(MSC_ERR_USAGE, err, len, "--warmup: '%s': must be an integer from 0 to %d",
@@ -326,13 +390,29 @@ void msc_cli_help(FILE *f, const char *prog)
 "                          without it T1 is estimated from the segment times plus serial phases\n"
 "      --sweep LIST        run the job on the first p ranks for each p in LIST (1,2,4), pow2\n"
 "                          (1, 2, 4, ... up to P) or all (1 to P), in this one launch, and fit\n"
-"                          Amdahl's Law and the Universal Scalability Law to the times\n"
+"                          Amdahl's Law and the Universal Scalability Law to the times\n",
+            prog, MSC_DEFAULT_SEGMENTS, (long long)MSC_MAX_SEGMENTS);
+    /* in two parts: C99 compilers need only take string literals of 4095 characters */
+    fprintf(f,
 "      --repeat R          measured runs per point (default 1); the table shows the median\n"
+"      --repeat auto[:CAP] repeat each point until the 95%% interval of its median lies within\n"
+"                          +-precision: at least %d runs, at most CAP (default %d, up to %d);\n"
+"                          only the points still short run again, interleaved; points that reach\n"
+"                          CAP first are flagged with the precision they got\n"
+"      --precision X       with --repeat auto: 2%% or 0.02 (default 2%%; above 0, at most 50%%)\n"
 "      --warmup W          unmeasured runs before them (default 0)\n"
 "      --target-speedup X  with a sweep: the ranks Amdahl's fitted f needs to reach speedup X\n"
 "      --min-efficiency E  with a sweep: the most ranks that keep efficiency >= E (0 < E <= 1)\n"
 "      --weak              weak scaling: the range is the 1-rank size and grows with p\n"
 "                          (segments too); fits Gustafson's scaled speedup\n"
+"      --calibrate         also time the runtime's own overhead: MPI_Init on every rank, and at\n"
+"                          each p the same job with the kernel 'empty' (--repeat N runs, else %d;\n"
+"                          medians): job time, scatter, gather, combine, as a share of T1 and of\n"
+"                          the fitted f. Not written to --json/--csv, not counted as runs\n"
+"      --progress          show progress on stderr from rank 0 even when stderr is not a\n"
+"                          terminal: one line per sweep run, or per second in a single run\n"
+"      --no-progress       never show it. Default: shown, updated in place, only when stderr\n"
+"                          is a terminal, so logs stay clean\n"
 "      --slow-rank R:F     rank R runs every kernel call F times (keeping one result): emulates a\n"
 "                          node F times slower, to try schedules on uneven hardware\n"
 "      --json FILE         append one JSON object for this run (JSON Lines, schema %d)\n"
@@ -343,7 +423,7 @@ void msc_cli_help(FILE *f, const char *prog)
 "  -V, --version           print the version\n"
 "\n"
 "Kernels:\n",
-            prog, MSC_DEFAULT_SEGMENTS, (long long)MSC_MAX_SEGMENTS, MSC_SCHEMA_VERSION);
+            MSC_SAMPLE_MIN_CI, MSC_AUTO_CAP, MSC_MAX_REPEAT, MSC_CALIBRATE_RUNS, MSC_SCHEMA_VERSION);
     for (size_t i = 0; i < msc_kernel_count(); i++) {
         const msc_kernel *k = msc_kernel_at(i);
         fprintf(f, "  %-12s %s\n", k->name, k->summary);
@@ -371,9 +451,10 @@ void msc_cli_help(FILE *f, const char *prog)
 "  mpirun -np 4 %s --kernel do_math --range 30M\n"
 "  mpirun -np 2 %s --kernel amdahl --param serial=0.3 --range 0:2G --serial-baseline\n"
 "  mpirun -np 8 --hostfile hosts %s --kernel primes --range 0:50M --json runs.jsonl\n"
+"  mpirun -np 4 %s --sweep 1,2,4 --repeat auto:20 --precision 1%% --calibrate\n"
 "As root, Open MPI needs OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1; more ranks\n"
 "than cores need mpirun --oversubscribe.\n",
-            prog, prog, prog);
+            prog, prog, prog, prog);
 }
 
 void msc_cli_list_kernels(FILE *f)

@@ -7,9 +7,13 @@
  *   gather   MPI_Gatherv of partials and segment times to rank 0, in segment order
  *   combine  rank 0 checks every segment's element count and combines in segment order
  *   verify   rank 0 checks the total against the kernel's independent reference
- * Rank-local failures are agreed collectively, so every rank returns the same status. */
+ * Rank-local failures are agreed collectively, so every rank returns the same status. Around
+ * runs: sweeps on sub-communicators (interleaved repeats; --repeat auto's rounds, decided on
+ * rank 0 and broadcast), --calibrate's empty-kernel runs, and rank 0's progress calls between
+ * segments (the display itself is main's). */
 #include "mpiscale/driver.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -89,6 +93,41 @@ static void run_segments(const msc_options *o, int slow, msc_range par, int64_t 
     }
 }
 
+/* Rank 0's progress reports for a live display: between segments, at most once an interval, and
+ * no clock read at all on other ranks or without a watch. */
+typedef struct ticker {
+    const msc_watch *watch; /* NULL: silent */
+    const char *phase;
+    int claimed;
+    double start_s, next_s;
+} ticker;
+
+static void tick_start(ticker *tk, const msc_watch *watch, const char *phase, int claimed)
+{
+    memset(tk, 0, sizeof *tk);
+    if (watch == NULL || watch->fn == NULL) return;
+    tk->watch = watch;
+    tk->phase = phase;
+    tk->claimed = claimed;
+    tk->start_s = msc_now_s();
+    tk->next_s = tk->start_s + watch->interval_s;
+}
+
+static void tick(ticker *tk, int64_t done, int64_t total)
+{
+    if (tk == NULL || tk->watch == NULL) return;
+    const double now = msc_now_s();
+    if (now < tk->next_s) return;
+    tk->next_s = now + tk->watch->interval_s;
+    msc_progress pr;
+    pr.phase = tk->phase;
+    pr.fraction = total > 0 ? (double)done / (double)total : 1.0;
+    if (pr.fraction > 1.0) pr.fraction = 1.0;
+    pr.elapsed_s = now - tk->start_s;
+    pr.claimed = tk->claimed;
+    tk->watch->fn(&pr, tk->watch->ctx);
+}
+
 /* Per-rank scheduling figures, gathered to rank 0. */
 enum { STAT_CLAIMS, STAT_CLAIMS_S, STAT_CLAIM_MAX_S, STAT_SPEED, STAT_COUNT };
 
@@ -134,14 +173,17 @@ static msc_status work_reserve(rank_work *w, int64_t count)
     return MSC_OK;
 }
 
-/* Computes one chunk and records it as a run. */
+/* Computes one chunk and records it as a run; tk (rank 0's, or NULL) hears of each segment as
+ * base + its index in the chunk + 1 done out of total. */
 static msc_status work_chunk(rank_work *w, const msc_options *o, int slow, msc_range par,
-                             int64_t n_seg, msc_assignment a, int poll, MPI_Comm comm)
+                             int64_t n_seg, msc_assignment a, int poll, MPI_Comm comm, ticker *tk,
+                             int64_t base, int64_t total)
 {
     if (work_reserve(w, a.count) != MSC_OK) return MSC_ERR_NOMEM;
     for (int64_t j = 0; j < a.count; j++) {
         run_segments(o, slow, par, n_seg, a.first + j, 1, w->parts + w->n_segs + j,
                      w->times + w->n_segs + j);
+        tick(tk, base + j + 1, total);
         /* The counter's host lets MPI progress between segments: where the window has no
          * hardware or shared-memory atomics (osc pt2pt, e.g. TCP between nodes), other ranks'
          * claims complete only when the host enters MPI. */
@@ -440,6 +482,14 @@ out:
 msc_status msc_driver_run(const msc_options *o, MPI_Comm comm, double t_init_s,
                           msc_run_record *rec, char *err, size_t len)
 {
+    return msc_driver_run_watched(o, comm, t_init_s, NULL, rec, err, len);
+}
+
+msc_status msc_driver_run_watched(const msc_options *o, MPI_Comm comm, double t_init_s,
+                                  const msc_watch *watch, msc_run_record *rec, char *err,
+                                  size_t len)
+{
+    ticker tk;
     int rank = 0, size = 1, name_len = 0;
     double t[MSC_PHASE_COUNT] = {0};
     msc_status st = MSC_OK;
@@ -514,7 +564,11 @@ msc_status msc_driver_run(const msc_options *o, MPI_Comm comm, double t_init_s,
             memset(&first, 0, sizeof first);
             if (has_serial) run_kernel(o, slow, o->range.lo, par.lo, &first);
             const double tc = msc_now_s();
-            run_segments(o, slow, par, n_seg, 0, n_seg, seq, NULL);
+            tick_start(&tk, watch, "baseline", 0);
+            for (int64_t k = 0; k < n_seg; k++) {
+                run_segments(o, slow, par, n_seg, k, 1, seq + k, NULL);
+                tick(&tk, k + 1, n_seg);
+            }
             baseline_compute_s = msc_now_s() - tc;
             all_parts[0] = first;
             baseline_digest = msc_partials_combine(has_serial ? all_parts : seq,
@@ -563,14 +617,17 @@ msc_status msc_driver_run(const msc_options *o, MPI_Comm comm, double t_init_s,
 
     /* ---- compute ---- */
     t0 = msc_now_s();
-    if (!dynamic) {
+    tick_start(&tk, rank == 0 ? watch : NULL, "compute", dynamic);
+    if (!dynamic) { /* rank 0 knows its own share only: its segments done of my_count */
         for (int64_t c = rank; c < plan.n_chunks && st == MSC_OK; c += size)
-            st = work_chunk(&w, o, slow, par, n_seg, msc_plan_chunk(&plan, c), 0, comm);
-    } else {
+            st = work_chunk(&w, o, slow, par, n_seg, msc_plan_chunk(&plan, c), 0, comm, &tk,
+                            w.n_segs, my_count);
+    } else { /* the segments before the chunk just claimed have all been handed out */
         for (;;) {
             int64_t c = 0;
             if ((st = counter_claim(&ctr, &c, w.stats)) != MSC_OK || c >= plan.n_chunks) break;
-            if ((st = work_chunk(&w, o, slow, par, n_seg, msc_plan_chunk(&plan, c), rank == 0, comm)) != MSC_OK)
+            const msc_assignment a = msc_plan_chunk(&plan, c);
+            if ((st = work_chunk(&w, o, slow, par, n_seg, a, rank == 0, comm, &tk, a.first, n_seg)) != MSC_OK)
                 break;
         }
     }
@@ -741,45 +798,214 @@ out:
     return st;
 }
 
+/* The job at point p: with --weak, p times the 1-rank range and segments. */
+static msc_options point_options(const msc_options *o, int p)
+{
+    msc_options op = *o;
+    if (o->weak) {
+        op.range.hi = o->range.lo + (int64_t)p * msc_range_count(o->range);
+        op.segments_requested = o->segments_requested * p > MSC_MAX_SEGMENTS
+                                    ? MSC_MAX_SEGMENTS
+                                    : o->segments_requested * p;
+    }
+    return op;
+}
+
+/* subs[i]: the first points[i] ranks of world, MPI_COMM_NULL on the others; *made of them were
+ * created (free them with free_points even on failure). */
+static msc_status split_points(MPI_Comm world, int rank, const int *points, int n_points,
+                               MPI_Comm *subs, int *made, char *err, size_t len)
+{
+    for (*made = 0; *made < n_points; (*made)++)
+        if (MPI_Comm_split(world, rank < points[*made] ? 0 : MPI_UNDEFINED, rank, &subs[*made]) !=
+            MPI_SUCCESS)
+            return msc_fail(MSC_ERR_MPI, err, len, "MPI_Comm_split for %d ranks failed", points[*made]);
+    return MSC_OK;
+}
+
+static void free_points(MPI_Comm *subs, int made)
+{
+    for (int i = 0; i < made; i++)
+        if (subs[i] != MPI_COMM_NULL) MPI_Comm_free(&subs[i]);
+}
+
+/* --repeat auto, on rank 0 after a round: a point stays active while its `n` job times
+ * (wall[0..n)) are not yet precise. A summary that cannot be made keeps the point running. */
+static int still_imprecise(const double *wall, int n, double precision)
+{
+    msc_sample smp;
+    return msc_sample_stats(wall, n, &smp, NULL) != MSC_OK || !msc_sample_precise(&smp, precision);
+}
+
 msc_status msc_driver_sweep(const msc_options *o, MPI_Comm world, double t_init_s,
-                            const int *points, int n_points, msc_sweep_fn fn, void *ctx,
+                            const int *points, int n_points, const msc_sweep_hooks *hooks,
                             char *err, size_t len)
 {
-    int rank = 0;
+    int rank = 0, made = 0, done = 0;
     msc_status st = MSC_OK;
-    MPI_Comm *subs = (MPI_Comm *)malloc((size_t)(n_points > 0 ? n_points : 1) * sizeof *subs);
-    if (subs == NULL) return msc_fail(MSC_ERR_NOMEM, err, len, "out of memory");
-    if (MPI_Comm_rank(world, &rank) != MPI_SUCCESS) st = MSC_ERR_MPI;
-    int made = 0;
-    for (; made < n_points && st == MSC_OK; made++)
-        if (MPI_Comm_split(world, rank < points[made] ? 0 : MPI_UNDEFINED, rank, &subs[made]) !=
-            MPI_SUCCESS)
-            st = msc_fail(MSC_ERR_MPI, err, len, "MPI_Comm_split for %d ranks failed", points[made]);
+    const int rounds = o->repeat_auto ? o->repeat_cap : o->repeat; /* the most measured runs */
+    const size_t np = (size_t)(n_points > 0 ? n_points : 1);
+    MPI_Comm *subs = (MPI_Comm *)malloc(np * sizeof *subs);
+    int *active = (int *)malloc(np * sizeof *active), *left = (int *)calloc(np, sizeof *left);
+    double *wall = NULL; /* rank 0: wall[i * rounds + r], point i's measured runs */
+    if (MPI_Comm_rank(world, &rank) != MPI_SUCCESS) st = msc_fail(MSC_ERR_MPI, err, len, "MPI_Comm_rank failed");
+    if (rank == 0 && o->repeat_auto) wall = (double *)malloc(np * (size_t)rounds * sizeof *wall);
+    if (subs == NULL || active == NULL || left == NULL || (rank == 0 && o->repeat_auto && wall == NULL))
+        st = msc_fail(MSC_ERR_NOMEM, err, len, "out of memory");
+    if ((st = agree(st, world)) == MSC_OK)
+        st = agree(split_points(world, rank, points, n_points, subs, &made, err, len), world);
+    for (int i = 0; i < n_points && active != NULL; i++) active[i] = 1;
     /* Repeats are interleaved across the points (p = 1, 2, 4, 1, 2, 4, ...), so that a drift in
      * the machine's speed, common on shared nodes, hits every point alike instead of biasing the
      * points measured last. */
-    for (int r = -o->warmup; r < o->repeat && st == MSC_OK; r++)
-        for (int i = 0; i < n_points && st == MSC_OK; i++) {
-            const int p = points[i];
-            msc_options op = *o;
-            if (o->weak) { /* the range is the 1-rank size: p times the elements and segments */
-                op.range.hi = o->range.lo + (int64_t)p * msc_range_count(o->range);
-                op.segments_requested = o->segments_requested * p > MSC_MAX_SEGMENTS
-                                            ? MSC_MAX_SEGMENTS
-                                            : o->segments_requested * p;
+    for (int r = -o->warmup; r < rounds && st == MSC_OK; r++) {
+        if (o->repeat_auto && r >= o->repeat) {
+            /* Rank 0 alone has the times: it decides, and every rank follows its broadcast, so
+             * all of them run the same points and none waits for a run that never comes. */
+            int n_active = 0;
+            if (rank == 0)
+                for (int i = 0; i < n_points; i++)
+                    if (active[i]) active[i] = still_imprecise(wall + (size_t)i * rounds, r, o->precision);
+            if (MPI_Bcast(active, n_points, MPI_INT, 0, world) != MPI_SUCCESS) {
+                st = msc_fail(MSC_ERR_MPI, err, len, "MPI_Bcast of the points to repeat failed");
+                break;
             }
+            for (int i = 0; i < n_points; i++) n_active += active[i];
+            if (n_active == 0) break;
+        }
+        for (int i = 0; i < n_points && st == MSC_OK; i++) {
+            if (!active[i]) continue;
+            const int p = points[i];
+            const msc_options op = point_options(o, p);
+            msc_sweep_pos pos;
+            memset(&pos, 0, sizeof pos);
+            if (rank == 0) {
+                pos.point = i;
+                pos.p = p;
+                pos.run = r;
+                pos.done = done;
+                pos.total = done;
+                pos.exact = !o->repeat_auto;
+                for (int j = 0; j < n_points; j++) {
+                    left[j] = active[j] ? rounds - r - (j < i) : 0;
+                    pos.total += left[j];
+                }
+                pos.left = left;
+                pos.n_points = n_points;
+                if (hooks != NULL && hooks->start != NULL) hooks->start(&pos, hooks->ctx);
+            }
+            if (subs[i] != MPI_COMM_NULL) {
+                msc_run_record rec;
+                msc_watch watch = {NULL, NULL, 0.0};
+                if (hooks != NULL) {
+                    watch.fn = hooks->progress;
+                    watch.ctx = hooks->ctx;
+                    watch.interval_s = hooks->interval_s;
+                }
+                memset(&rec, 0, sizeof rec);
+                st = msc_driver_run_watched(&op, subs[i], t_init_s, &watch, &rec, err, len);
+                if (rank == 0 && rec.kernel != NULL) {
+                    if (wall != NULL && r >= 0) wall[(size_t)i * rounds + r] = rec.measure.wall_s;
+                    if (hooks != NULL && hooks->done != NULL) hooks->done(&rec, &pos, hooks->ctx);
+                }
+                msc_record_free(&rec);
+            }
+            done++;
+            idle_barrier(world); /* the ranks outside this point sleep meanwhile */
+            st = agree(st, world);
+        }
+    }
+    if (subs != NULL) free_points(subs, made);
+    free(subs);
+    free(active);
+    free(left);
+    free(wall);
+    return st;
+}
+
+/* The median of x[0..n), NAN when it cannot be had. */
+static double median_of(const double *x, int n)
+{
+    msc_sample smp;
+    return n > 0 && msc_sample_stats(x, n, &smp, NULL) == MSC_OK ? smp.median : NAN;
+}
+
+msc_status msc_driver_calibrate(const msc_options *o, MPI_Comm world, double t_init_s,
+                                const int *points, int n_points, int runs, msc_calibration *out,
+                                char *err, size_t len)
+{
+    enum { JOB, SCATTER, GATHER, COMBINE, N_TIMES };
+    int rank = 0, size = 1, made = 0;
+    msc_status st = MSC_OK;
+    const msc_kernel *empty = msc_kernel_find("empty");
+    const size_t np = (size_t)(n_points > 0 ? n_points : 1), nr = (size_t)(runs > 0 ? runs : 1);
+    MPI_Comm *subs = (MPI_Comm *)malloc(np * sizeof *subs);
+    double *inits = NULL, *times = NULL; /* rank 0: times[((i * N_TIMES) + what) * runs + r] */
+    memset(out, 0, sizeof *out);
+    if (MPI_Comm_rank(world, &rank) != MPI_SUCCESS || MPI_Comm_size(world, &size) != MPI_SUCCESS)
+        return msc_fail(MSC_ERR_MPI, err, len, "MPI_Comm_rank/size failed");
+    if (rank == 0) {
+        inits = (double *)malloc((size_t)size * sizeof *inits);
+        times = (double *)malloc(np * N_TIMES * nr * sizeof *times);
+    }
+    if (subs == NULL || (rank == 0 && (inits == NULL || times == NULL)))
+        st = msc_fail(MSC_ERR_NOMEM, err, len, "out of memory");
+    if (empty == NULL || runs < 1 || n_points < 1 || n_points > MSC_SWEEP_ROWS)
+        st = msc_fail(MSC_ERR_INTERNAL, err, len, "calibration: no kernel 'empty', or %d runs at %d points",
+                      runs, n_points);
+    if ((st = agree(st, world)) == MSC_OK &&
+        MPI_Gather(&t_init_s, 1, MPI_DOUBLE, inits, 1, MPI_DOUBLE, 0, world) != MPI_SUCCESS)
+        st = msc_fail(MSC_ERR_MPI, err, len, "MPI_Gather of the MPI_Init times failed");
+    if ((st = agree(st, world)) == MSC_OK)
+        st = agree(split_points(world, rank, points, n_points, subs, &made, err, len), world);
+    for (int r = 0; r < runs && st == MSC_OK; r++)
+        for (int i = 0; i < n_points && st == MSC_OK; i++) {
+            msc_options op = point_options(o, points[i]);
+            op.kernel = empty;
+            memset(&op.params, 0, sizeof op.params);
+            op.serial_baseline = 0;
+            op.slow_rank = -1; /* nothing to slow down, and it may not exist at this p */
+            op.slow_factor = 1;
             if (subs[i] != MPI_COMM_NULL) {
                 msc_run_record rec;
                 memset(&rec, 0, sizeof rec);
                 st = msc_driver_run(&op, subs[i], t_init_s, &rec, err, len);
-                if (rank == 0 && rec.kernel != NULL && fn != NULL) fn(&rec, p, r, ctx);
+                if (rank == 0 && rec.kernel != NULL) {
+                    double *t = times + (size_t)i * N_TIMES * nr + (size_t)r;
+                    t[JOB * nr] = rec.measure.wall_s;
+                    t[SCATTER * nr] = rec.phases[MSC_PHASE_SCATTER].max_s;
+                    t[GATHER * nr] = rec.phases[MSC_PHASE_GATHER].max_s;
+                    t[COMBINE * nr] = rec.phases[MSC_PHASE_COMBINE].max_s;
+                }
                 msc_record_free(&rec);
             }
-            idle_barrier(world); /* the ranks outside this point sleep meanwhile */
+            idle_barrier(world);
             st = agree(st, world);
         }
-    for (int i = 0; i < made; i++)
-        if (subs[i] != MPI_COMM_NULL) MPI_Comm_free(&subs[i]);
+    if (rank == 0 && st == MSC_OK) {
+        out->ranks = size;
+        if (msc_sample_stats(inits, size, &out->init, NULL) != MSC_OK)
+            st = msc_fail(MSC_ERR_NOMEM, err, len, "out of memory");
+        out->n_rows = n_points;
+        for (int i = 0; i < n_points; i++) {
+            const double *t = times + (size_t)i * N_TIMES * nr;
+            msc_calibration_row *row = &out->rows[i];
+            row->p = points[i];
+            row->runs = runs;
+            row->job_s = median_of(t + JOB * nr, runs);
+            row->scatter_s = median_of(t + SCATTER * nr, runs);
+            row->gather_s = median_of(t + GATHER * nr, runs);
+            row->combine_s = median_of(t + COMBINE * nr, runs);
+        }
+    }
+    {
+        int code = (int)st;
+        if (MPI_Bcast(&code, 1, MPI_INT, 0, world) != MPI_SUCCESS) code = (int)MSC_ERR_MPI;
+        st = (msc_status)code;
+    }
+    if (subs != NULL) free_points(subs, made);
     free(subs);
+    free(inits);
+    free(times);
     return st;
 }

@@ -14,7 +14,7 @@
 static const msc_kernel *const registry[] = {
     &msc_kernel_do_math, &msc_kernel_sum_squares, &msc_kernel_random_fill, &msc_kernel_pi,
     &msc_kernel_primes,  &msc_kernel_sleep,       &msc_kernel_amdahl,
-    &msc_kernel_heavy_tail,
+    &msc_kernel_heavy_tail, &msc_kernel_empty,
 };
 
 size_t msc_kernel_count(void)

@@ -517,3 +517,10 @@ int msc_sample_precise(const msc_sample *s, double precision)
     if (!isfinite(s->ci_lo) || !isfinite(s->ci_hi) || !(s->median > 0.0)) return 0;
     return s->median - s->ci_lo <= precision * s->median && s->ci_hi - s->median <= precision * s->median;
 }
+
+double msc_sample_halfwidth(const msc_sample *s)
+{
+    if (!isfinite(s->ci_lo) || !isfinite(s->ci_hi) || !(s->median > 0.0)) return NAN;
+    const double below = s->median - s->ci_lo, above = s->ci_hi - s->median;
+    return (below > above ? below : above) / s->median;
+}

@@ -1,6 +1,7 @@
 /* report.c — renders one run three ways: the human report (a FILE* from main), a JSON Lines object
  * built with jansson, and a CSV row. Files are appended with one write and an fsync, after a
- * check made before any work, so a run leaves a whole record or none. */
+ * check made before any work, so a run leaves a whole record or none. Also a sweep's table and
+ * fits, and --calibrate's runtime-overhead block: text only, never written to the files. */
 #include "mpiscale/report.h"
 
 #include <errno.h>
@@ -330,7 +331,8 @@ out:
 static const char csv_header[] =
     "schema,start_time,kernel,params,range_start,range_end,segments,schedule,ranks,nodes,result,"
     "digest,verified,status,wall_s,t1_s,t1_source,speedup,efficiency,compute_speedup,"
-    "serial_fraction,karp_flatt,imbalance,idle_s,claims,claims_s,advice,hosts,mpi_library,compiler";
+    "serial_fraction,karp_flatt,imbalance,idle_s,claims,claims_s,advice,hosts,mpi_library,compiler,"
+    "sweep_mode,sweep_run";
 
 const char *msc_report_csv_header(void)
 {
@@ -419,6 +421,11 @@ msc_status msc_report_csv_row(const msc_run_record *rec, char *buf, size_t len)
     free(hosts);
     used = csv_text(buf, len, used, rec->mpi_library, 0);
     used = csv_text(buf, len, used, rec->compiler, 0);
+    /* as JSON's "sweep": {mode, run}; empty fields outside a sweep, as JSON's null */
+    used = csv_text(buf, len, used, rec->sweep_mode > 0 ? (rec->sweep_mode == 2 ? "weak" : "strong") : "", 0);
+    t[0] = '\0';
+    if (rec->sweep_mode > 0) snprintf(t, sizeof t, "%d", rec->sweep_run);
+    used = csv_text(buf, len, used, t, 0);
     if (used >= len) {
         if (len > 0) buf[0] = '\0';
         return MSC_ERR_NOMEM;
@@ -710,17 +717,56 @@ static void report_plan(FILE *f, const msc_sweep_summary *s)
     }
 }
 
+/* --repeat auto: how many runs each point took, the precision it reached, and a warning naming
+ * the points that stopped at the cap short of the precision asked. */
+static void report_repeats(FILE *f, const msc_sweep_summary *s)
+{
+    if (s->repeat_cap <= 0) return;
+    const double want = 100.0 * s->precision;
+    int short_points = 0;
+    fprintf(f, "Repeats (--repeat auto): each point until the 95%% interval of its median lies "
+               "within +-%g%%, at least %d and at most %d runs:\n",
+            want, MSC_SAMPLE_MIN_CI, s->repeat_cap);
+    for (int k = 0; k < s->n_rows; k++) {
+        const msc_sweep_row *r = &s->rows[k];
+        const double half = msc_sample_halfwidth(&r->wall);
+        const int precise = msc_sample_precise(&r->wall, s->precision);
+        fprintf(f, "  p=%d: +-", r->p);
+        print_num(f, 100.0 * half, 1, "%");
+        fprintf(f, " after %d run%s", r->wall.n, r->wall.n == 1 ? "" : "s");
+        if (!precise) {
+            fprintf(f, ", not within +-%g%%", want);
+            short_points++;
+        }
+        if (r->wall.outliers > 0)
+            fprintf(f, " (%d outlier%s)", r->wall.outliers, r->wall.outliers == 1 ? "" : "s");
+        fprintf(f, "\n");
+    }
+    if (short_points == 0) return;
+    fprintf(f, "warning: %d point%s stopped at %d runs short of +-%g%%:", short_points,
+            short_points == 1 ? "" : "s", s->repeat_cap, want);
+    for (int k = 0, n = 0; k < s->n_rows; k++)
+        if (!msc_sample_precise(&s->rows[k].wall, s->precision))
+            fprintf(f, "%s p=%d", n++ ? "," : "", s->rows[k].p);
+    fprintf(f, " (the machine is noisy there: a larger CAP, a longer range or a quieter machine "
+               "would narrow it)\n");
+}
+
 void msc_report_sweep_text(FILE *f, const msc_sweep_summary *s)
 {
     fprintf(f, "\n%s-scaling sweep, %d point%s:\n", s->weak ? "Weak" : "Strong", s->n_rows,
             s->n_rows == 1 ? "" : "s");
-    fprintf(f, "%6s %5s %4s %12s %10s %10s %9s %10s %10s %9s  %s\n", "p", "nodes", "runs",
-            "median s", "min s", "max s", s->weak ? "scaled S" : "speedup", "efficiency",
-            "Karp-Flatt", "imbalance", "digest");
+    fprintf(f, "%6s %5s %4s %8s %12s %7s %10s %10s %9s %10s %10s %9s  %s\n", "p", "nodes", "runs",
+            "outliers", "median s", "+-95%", "min s", "max s", s->weak ? "scaled S" : "speedup",
+            "efficiency", "Karp-Flatt", "imbalance", "digest");
     for (int k = 0; k < s->n_rows; k++) {
         const msc_sweep_row *r = &s->rows[k];
-        fprintf(f, "%6d %5d %4d %12.6f %10.6f %10.6f %9.3f %9.1f%% ", r->p, r->nodes, r->wall.n,
-                r->wall.median, r->wall.min, r->wall.max, r->speedup, 100.0 * r->efficiency);
+        const double half = msc_sample_halfwidth(&r->wall);
+        char ci[16] = "-";
+        if (isfinite(half)) snprintf(ci, sizeof ci, "%.1f%%", 100.0 * half);
+        fprintf(f, "%6d %5d %4d %8d %12.6f %7s %10.6f %10.6f %9.3f %9.1f%% ", r->p, r->nodes,
+                r->wall.n, r->wall.outliers, r->wall.median, ci, r->wall.min, r->wall.max,
+                r->speedup, 100.0 * r->efficiency);
         if (isfinite(r->karp_flatt))
             fprintf(f, "%10.4f", r->karp_flatt);
         else
@@ -745,6 +791,7 @@ void msc_report_sweep_text(FILE *f, const msc_sweep_summary *s)
                        "(an outlier: the machine was busy?)\n",
                     s->rows[k].p, s->rows[k].wall.outliers,
                     s->rows[k].wall.outliers == 1 ? " lies" : "s lie");
+    report_repeats(f, s);
     if (s->fit_skipped_rows > 0)
         fprintf(f, "The fits below leave out the %d point%s whose ranks share cores.\n",
                 s->fit_skipped_rows, s->fit_skipped_rows == 1 ? "" : "s");
@@ -807,4 +854,72 @@ void msc_report_sweep_text(FILE *f, const msc_sweep_summary *s)
     else
         fprintf(f, "  kappa is not significantly above 0: no retrograde scaling detected\n");
     if (u->fit.note[0]) fprintf(f, "  note: %s\n", u->fit.note);
+}
+
+/* ---- --calibrate ------------------------------------------------------------------------------- */
+
+/* 1 when the sweep's fits left out point p (its ranks shared cores). */
+static int left_out_of_fits(const msc_sweep_summary *sweep, int p)
+{
+    for (int k = 0; sweep != NULL && sweep->fit_skipped_rows > 0 && k < sweep->n_rows; k++)
+        if (sweep->rows[k].p == p) return sweep->rows[k].oversubscribed > 0;
+    return 0;
+}
+
+void msc_calibration_fit(const msc_calibration *c, double t1_s, const msc_sweep_summary *sweep,
+                         msc_amdahl_fit *out)
+{
+    double p[MSC_SWEEP_ROWS], sp[MSC_SWEEP_ROWS], work_s = t1_s;
+    int n = 0;
+    for (int k = 0; k < c->n_rows; k++)
+        if (c->rows[k].p == 1) work_s = t1_s - c->rows[k].job_s;
+    for (int k = 0; k < c->n_rows && k < MSC_SWEEP_ROWS; k++) {
+        if (left_out_of_fits(sweep, c->rows[k].p)) continue;
+        const double t = work_s / c->rows[k].p + c->rows[k].job_s;
+        p[n] = c->rows[k].p;
+        sp[n++] = t > 0.0 ? t1_s / t : NAN;
+    }
+    msc_fit_amdahl(p, sp, n, out);
+}
+
+void msc_report_calibration_text(FILE *f, const msc_calibration *c, double t1_s,
+                                 const char *t1_source, const msc_sweep_summary *sweep)
+{
+    const msc_amdahl_fit *amdahl = sweep != NULL && !sweep->weak ? &sweep->amdahl : NULL;
+    const int runs = c->n_rows > 0 ? c->rows[0].runs : 0;
+    fprintf(f, "\nRuntime overhead (--calibrate): the same job with kernel empty (no per-element "
+               "work), %d run%s per p after the measured runs, medians; not in --json/--csv:\n",
+            runs, runs == 1 ? "" : "s");
+    fprintf(f, "  MPI_Init      min %.6f s, median %.6f s, max %.6f s over %d rank%s (before the "
+               "job time, not part of it)\n",
+            c->init.min, c->init.median, c->init.max, c->ranks, c->ranks == 1 ? "" : "s");
+    fprintf(f, "  %6s %12s %11s %11s %11s %12s\n", "p", "empty job s", "scatter s", "gather s",
+            "combine s", "share of T1");
+    for (int k = 0; k < c->n_rows; k++) {
+        const msc_calibration_row *r = &c->rows[k];
+        char share[32] = "n/a";
+        if (t1_s > 0.0 && isfinite(t1_s)) snprintf(share, sizeof share, "%.3f%%", 100.0 * r->job_s / t1_s);
+        fprintf(f, "  %6d %12.6f %11.6f %11.6f %11.6f %12s\n", r->p, r->job_s, r->scatter_s,
+                r->gather_s, r->combine_s, share);
+    }
+    fprintf(f, "  T1 = %.6f s (%s); the empty job time is the runtime's own share of every run's "
+               "job time\n", t1_s, t1_source);
+    if (amdahl == NULL) return;
+    if (!amdahl->fit.ok) {
+        fprintf(f, "  no fitted f to compare with (Amdahl: not fitted)\n");
+        return;
+    }
+    msc_amdahl_fit rt;
+    msc_calibration_fit(c, t1_s, sweep, &rt);
+    if (!rt.fit.ok) {
+        fprintf(f, "  the runtime's own serial fraction: not fitted: %s\n", rt.fit.why);
+        return;
+    }
+    if (rt.f >= amdahl->f)
+        fprintf(f, "  the runtime alone accounts for about all of the fitted f = %.4f (alone it "
+                   "would give f = %.4f; the difference is noise)\n", amdahl->f, rt.f);
+    else
+        fprintf(f, "  the runtime alone accounts for about %.4f of the fitted f = %.4f (%.0f%%) at the "
+                   "same p; the rest is the kernel's own serial part, imbalance and contention\n",
+                rt.f, amdahl->f, amdahl->f > 0.0 ? 100.0 * rt.f / amdahl->f : 0.0);
 }

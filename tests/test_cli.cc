@@ -12,6 +12,7 @@
 
 #include "mpiscale/cli.h"
 #include "mpiscale/kernel.h"
+#include "mpiscale/model.h"
 #include "mpiscale/range.h"
 
 namespace {
@@ -631,6 +632,8 @@ TEST(Cli, HelpNamesEveryOption) {
     for (const char *opt : {"--kernel", "-k", "--range", "-r", "--segments", "-s", "--schedule",
                             "--param", "-p", "--serial-baseline", "--slow-rank", "--quiet", "-q",
                             "--json", "--csv", "--sweep", "--repeat", "--warmup", "--weak",
+                            "--repeat auto[:CAP]", "--precision", "--calibrate", "--progress",
+                            "--no-progress", "--target-speedup", "--min-efficiency",
                             "--help", "-h", "--list-kernels", "-l", "--version", "-V"})
         EXPECT_NE(h.find(opt), std::string::npos) << opt;
 }
@@ -1146,6 +1149,191 @@ TEST(CliPlanner, RefusesBadValuesWithTheExactMessage) {
         EXPECT_EQ(Parse(a, &o, &err), MSC_ERR_USAGE) << c.message;
         EXPECT_EQ(err, c.message);
     }
+}
+
+
+// ---- --repeat auto, --precision ----------------------------------------------------------------
+
+TEST(CliAuto, RepeatAutoHasItsDefaults) {
+    const msc_options o = ParseOk({"--repeat", "auto"});
+    EXPECT_EQ(o.repeat_auto, 1);
+    EXPECT_EQ(o.repeat, MSC_SAMPLE_MIN_CI) << "every point runs at least 6 times";
+    EXPECT_EQ(o.repeat_cap, 30);
+    EXPECT_EQ(o.precision, 0.02);
+    EXPECT_EQ(o.sweep, MSC_SWEEP_LIST) << "alone, like --repeat N, it sweeps the launch's P";
+    EXPECT_EQ(o.sweep_len, 0);
+}
+
+TEST(CliAuto, RepeatAutoTakesACapFromSixTo1000) {
+    EXPECT_EQ(ParseOk({"--repeat", "auto:12"}).repeat_cap, 12);
+    EXPECT_EQ(ParseOk({"--repeat", "auto:6"}).repeat_cap, 6);
+    EXPECT_EQ(ParseOk({"--repeat", "auto:1000"}).repeat_cap, 1000);
+    EXPECT_EQ(ParseOk({"--repeat=auto:1K"}).repeat_cap, 1000) << "the usual integer forms";
+    const msc_options o = ParseOk({"--sweep", "1,2", "--repeat", "auto:8", "--warmup", "1"});
+    EXPECT_EQ(o.repeat_auto, 1);
+    EXPECT_EQ(o.warmup, 1);
+    EXPECT_EQ(SweepList(o), (std::vector<int>{1, 2}));
+}
+
+TEST(CliAuto, PrecisionTakesAPercentageOrAFraction) {
+    const struct {
+        const char *text;
+        double want;
+    } cases[] = {{"2%", 0.02}, {"0.02", 0.02}, {"1.5%", 0.015}, {"0.1%", 0.001},
+                 {"50%", 0.5}, {"0.5", 0.5},   {"5e-3", 0.005}, {".25", 0.25}};
+    for (const auto &c : cases) {
+        const msc_options o = ParseOk({"--repeat", "auto", "--precision", c.text});
+        EXPECT_DOUBLE_EQ(o.precision, c.want) << c.text;
+    }
+    EXPECT_DOUBLE_EQ(ParseOk({"--precision=3%", "--repeat=auto"}).precision, 0.03)
+        << "in either order";
+}
+
+TEST(CliAuto, FixedRepeatKeepsNoAutoAndNoPrecision) {
+    const msc_options o = ParseOk({"--repeat", "5"});
+    EXPECT_EQ(o.repeat, 5);
+    EXPECT_EQ(o.repeat_auto, 0);
+    EXPECT_EQ(o.repeat_cap, 0);
+    EXPECT_EQ(o.precision, 0.0);
+    const msc_options d = ParseOk({});
+    EXPECT_EQ(d.repeat_auto, 0);
+    EXPECT_EQ(d.repeat, 1);
+}
+
+TEST(CliAuto, TheLastRepeatGivenWins) {
+    const msc_options a = ParseOk({"--repeat", "auto", "--repeat", "4"});
+    EXPECT_EQ(a.repeat_auto, 0);
+    EXPECT_EQ(a.repeat, 4);
+    const msc_options b = ParseOk({"--repeat", "4", "--repeat", "auto:9"});
+    EXPECT_EQ(b.repeat_auto, 1);
+    EXPECT_EQ(b.repeat_cap, 9);
+}
+
+TEST(CliAuto, RefusesBadCapsAndPrecisionsWithTheExactMessage) {
+#define CAP_MSG "': CAP must be an integer from 6 (the fewest runs with a 95% interval of the median) to 1000"
+#define PREC_MSG "': must be a percentage like 2% or a fraction like 0.02, above 0 and at most 50%"
+    const struct {
+        std::vector<const char *> args;
+        const char *message;
+    } cases[] = {
+        {{"--repeat", "auto:5"}, "--repeat: 'auto:5" CAP_MSG},
+        {{"--repeat", "auto:1001"}, "--repeat: 'auto:1001" CAP_MSG},
+        {{"--repeat", "auto:"}, "--repeat: 'auto:" CAP_MSG},
+        {{"--repeat", "auto:x"}, "--repeat: 'auto:x" CAP_MSG},
+        {{"--repeat", "auto:-7"}, "--repeat: 'auto:-7" CAP_MSG},
+        {{"--repeat", "auto:12:3"}, "--repeat: 'auto:12:3" CAP_MSG},
+        {{"--repeat", "autox"}, "--repeat: 'autox': must be an integer from 1 to 1000"},
+        {{"--repeat", "AUTO"}, "--repeat: 'AUTO': must be an integer from 1 to 1000"},
+        {{"--repeat", "auto", "--precision", "0"}, "--precision: '0" PREC_MSG},
+        {{"--repeat", "auto", "--precision", "0%"}, "--precision: '0%" PREC_MSG},
+        {{"--repeat", "auto", "--precision", "-1%"}, "--precision: '-1%" PREC_MSG},
+        {{"--repeat", "auto", "--precision", "51%"}, "--precision: '51%" PREC_MSG},
+        {{"--repeat", "auto", "--precision", "0.51"}, "--precision: '0.51" PREC_MSG},
+        {{"--repeat", "auto", "--precision", "2"}, "--precision: '2" PREC_MSG},
+        {{"--repeat", "auto", "--precision", "x"}, "--precision: 'x" PREC_MSG},
+        {{"--repeat", "auto", "--precision", ""}, "--precision: '" PREC_MSG},
+        {{"--repeat", "auto", "--precision", "2%%"}, "--precision: '2%%" PREC_MSG},
+        {{"--repeat", "auto", "--precision", "2 %"}, "--precision: '2 %" PREC_MSG},
+        {{"--repeat", "auto", "--precision", " 2%"}, "--precision: ' 2%" PREC_MSG},
+        {{"--repeat", "auto", "--precision", "nan"}, "--precision: 'nan" PREC_MSG},
+        {{"--repeat", "auto", "--precision", "inf%"}, "--precision: 'inf%" PREC_MSG},
+        {{"--precision", "2%"},
+         "--precision: '2%': only with --repeat auto (it says when to stop repeating)"},
+        {{"--repeat", "5", "--precision", "2%"},
+         "--precision: '2%': only with --repeat auto (it says when to stop repeating)"},
+        {{"--sweep", "1,2", "--precision", "0.02"},
+         "--precision: '0.02': only with --repeat auto (it says when to stop repeating)"},
+        {{"--repeat", "auto", "--precision"}, "--precision: missing value"},
+        {{"--repeat", "auto", "--serial-baseline"},
+         "--serial-baseline: not with --sweep/--repeat (a sweep measures T1 at p = 1)"},
+    };
+#undef CAP_MSG
+#undef PREC_MSG
+    for (const auto &c : cases) {
+        std::vector<std::string> storage = {"mpiscale"};
+        for (const char *a : c.args) storage.push_back(a);
+        std::vector<char *> ptrs;
+        for (std::string &x : storage) ptrs.push_back(&x[0]);
+        ptrs.push_back(nullptr);
+        msc_options o;
+        char err[512] = "";
+        EXPECT_EQ(msc_cli_parse(static_cast<int>(storage.size()), ptrs.data(), &o, err, sizeof err),
+                  MSC_ERR_USAGE)
+            << c.message;
+        EXPECT_STREQ(err, c.message);
+    }
+}
+
+TEST(CliAuto, ParsingAfterAutoStartsAfresh) {
+    ParseOk({"--repeat", "auto:9", "--precision", "5%", "--calibrate", "--no-progress"});
+    const msc_options o = ParseOk({"-r", "0:100"});
+    EXPECT_EQ(o.repeat_auto, 0);
+    EXPECT_EQ(o.repeat_cap, 0);
+    EXPECT_EQ(o.precision, 0.0);
+    EXPECT_EQ(o.calibrate, 0);
+    EXPECT_EQ(o.progress, MSC_PROGRESS_AUTO);
+    EXPECT_EQ(o.sweep, MSC_SWEEP_NONE);
+}
+
+// ---- --calibrate, --progress -------------------------------------------------------------------
+
+TEST(CliCalibrate, OffByDefaultAndNoSweepByItself) {
+    const msc_options d = ParseOk({});
+    EXPECT_EQ(d.calibrate, 0);
+    const msc_options o = ParseOk({"--calibrate"});
+    EXPECT_EQ(o.calibrate, 1);
+    EXPECT_EQ(o.sweep, MSC_SWEEP_NONE) << "a single run, calibrated at P";
+    EXPECT_EQ(o.calibrate_runs, 5);
+}
+
+TEST(CliCalibrate, RunsAreTheRepeatCountWhenGivenElseFive) {
+    EXPECT_EQ(ParseOk({"--calibrate", "--repeat", "3"}).calibrate_runs, 3);
+    EXPECT_EQ(ParseOk({"--calibrate", "--sweep", "1,2"}).calibrate_runs, 5);
+    EXPECT_EQ(ParseOk({"--calibrate", "--repeat", "auto"}).calibrate_runs, 5);
+    EXPECT_EQ(ParseOk({"--calibrate", "--repeat", "1"}).calibrate_runs, 1);
+}
+
+TEST(CliCalibrate, TakesNoValue) {
+    Argv a{"--calibrate=3"};
+    msc_options o;
+    std::string err;
+    EXPECT_EQ(Parse(a, &o, &err), MSC_ERR_USAGE);
+    EXPECT_EQ(err, "--calibrate: takes no value");
+}
+
+TEST(CliProgress, AutoByDefaultOnAndOffByFlagAndTheLastGivenWins) {
+    EXPECT_EQ(ParseOk({}).progress, MSC_PROGRESS_AUTO);
+    EXPECT_EQ(ParseOk({"--progress"}).progress, MSC_PROGRESS_ON);
+    EXPECT_EQ(ParseOk({"--no-progress"}).progress, MSC_PROGRESS_OFF);
+    EXPECT_EQ(ParseOk({"--progress", "--no-progress"}).progress, MSC_PROGRESS_OFF);
+    EXPECT_EQ(ParseOk({"--no-progress", "--progress"}).progress, MSC_PROGRESS_ON);
+}
+
+TEST(CliProgress, FlagsTakeNoValue) {
+    for (const char *flag : {"--progress=1", "--no-progress=yes"}) {
+        Argv a{flag};
+        msc_options o;
+        std::string err;
+        EXPECT_EQ(Parse(a, &o, &err), MSC_ERR_USAGE) << flag;
+        EXPECT_EQ(err, std::string(flag).substr(0, std::strcspn(flag, "=")) + ": takes no value");
+    }
+}
+
+TEST(CliHelp, DocumentsTheNewOptionsWithDefaultsAndAnExample) {
+    const std::string h = Help();
+    for (const char *text : {"at least 6 runs, at most CAP (default 30, up to 1000)",
+                             "(default 2%; above 0, at most 50%)", "--repeat N runs, else 5",
+                             "--progress          show progress on stderr",
+                             "only when stderr\n                          is a terminal",
+                             "--sweep 1,2,4 --repeat auto:20 --precision 1% --calibrate"})
+        EXPECT_NE(h.find(text), std::string::npos) << text << "\n" << h;
+    EXPECT_EQ(h.find("%%"), std::string::npos) << "a format escape left in the text";
+}
+
+TEST(CliKernels, EmptyKernelIsListedAndNamedInHelp) {
+    EXPECT_NE(msc_kernel_find("empty"), nullptr);
+    EXPECT_NE(ListKernels().find("empty "), std::string::npos);
+    EXPECT_NE(Help().find("  empty "), std::string::npos);
 }
 
 }  // namespace

@@ -16,6 +16,7 @@
 #include "mpiscale/cli.h"
 #include "mpiscale/driver.h"
 #include "mpiscale/kernel.h"
+#include "mpiscale/model.h"
 #include "mpiscale/schedule.h"
 
 namespace {
@@ -400,6 +401,206 @@ TEST(Driver, SerialBaselineGivesMeasuredT1AndSameDigest)
         EXPECT_GT(rec.phases[MSC_PHASE_SERIAL].max_s, 0.0);
     }
     msc_record_free(&rec);
+}
+
+// ---- progress, --repeat auto, --calibrate -----------------------------------------------------
+
+struct ProgressLog {
+    int calls = 0;
+    std::vector<double> fractions;
+    std::vector<int> claimed;
+};
+
+void log_progress(const msc_progress *pr, void *ctx)
+{
+    ProgressLog *log = static_cast<ProgressLog *>(ctx);
+    log->calls++;
+    log->fractions.push_back(pr->fraction);
+    log->claimed.push_back(pr->claimed);
+    EXPECT_STREQ(pr->phase, "compute");
+    EXPECT_GE(pr->elapsed_s, 0.0);
+}
+
+// With no minimum interval the watch hears of every segment rank 0 computes, and of nothing on
+// the other ranks: its own share under block (up to 100%), the segments handed out under dynamic.
+TEST(DriverProgress, RankZeroHearsOfEverySegmentBetweenSegmentsAndNoOtherRankHearsAnything)
+{
+    for (const char *sched : {"block", "dynamic:2"}) {
+        const msc_options o = parse({"--kernel", "do_math", "--range", "0:100000", "--segments", "64",
+                                     "--schedule", sched});
+        ProgressLog log;
+        const msc_watch watch = {log_progress, &log, 0.0};
+        msc_run_record rec;
+        std::memset(&rec, 0, sizeof rec);
+        char err[512] = "";
+        ASSERT_EQ(msc_driver_run_watched(&o, MPI_COMM_WORLD, 0.0, &watch, &rec, err, sizeof err), MSC_OK)
+            << err;
+        if (world_rank() != 0) {
+            EXPECT_EQ(log.calls, 0) << sched;
+        } else {
+            const bool dynamic = std::strcmp(sched, "block") != 0;
+            if (!dynamic) {
+                EXPECT_EQ(log.calls, (64 + world_size() - 1) / world_size()) << "rank 0's share";
+                ASSERT_FALSE(log.fractions.empty());
+                EXPECT_DOUBLE_EQ(log.fractions.back(), 1.0);
+            }
+            EXPECT_GT(log.calls, 0) << sched;
+            for (size_t i = 0; i < log.fractions.size(); ++i) {
+                EXPECT_GT(log.fractions[i], 0.0);
+                EXPECT_LE(log.fractions[i], 1.0);
+                if (i > 0) {
+                    EXPECT_GE(log.fractions[i], log.fractions[i - 1]) << sched;
+                }
+                EXPECT_EQ(log.claimed[i], dynamic ? 1 : 0) << sched;
+            }
+        }
+        msc_record_free(&rec);
+    }
+}
+
+struct SweepLog {
+    std::vector<std::vector<double>> walls; // measured job times per point, in run order
+    int starts = 0, dones = 0;
+    bool totals_ok = true;
+};
+
+void sweep_start(const msc_sweep_pos *pos, void *ctx)
+{
+    SweepLog *log = static_cast<SweepLog *>(ctx);
+    log->starts++;
+    if (pos->done != log->dones || pos->total < pos->done + 1 || pos->left[pos->point] < 1)
+        log->totals_ok = false;
+}
+
+void sweep_done(const msc_run_record *rec, const msc_sweep_pos *pos, void *ctx)
+{
+    SweepLog *log = static_cast<SweepLog *>(ctx);
+    log->dones++;
+    if ((size_t)pos->point >= log->walls.size()) log->walls.resize(pos->point + 1);
+    if (pos->run >= 0) {
+        EXPECT_EQ((size_t)pos->run, log->walls[pos->point].size()) << "runs come in order";
+        log->walls[pos->point].push_back(rec->measure.wall_s);
+    }
+}
+
+bool precise_prefix(const std::vector<double> &w, size_t n, double precision)
+{
+    msc_sample s;
+    EXPECT_EQ(msc_sample_stats(w.data(), (int)n, &s, nullptr), MSC_OK);
+    return msc_sample_precise(&s, precision) != 0;
+}
+
+// Every point: at least 6 runs, then runs until its job times are precise or it has CAP runs,
+// and not one run more. Checked against the rule itself, so it holds however noisy the machine.
+TEST(DriverSweep, AutoRepeatRunsEachPointUntilPreciseOrTheCapAndAllRanksAgree)
+{
+    for (const char *precision : {"50%", "0.000000001"}) {
+        const msc_options o = parse({"--kernel", "sleep", "--param", "usec=2000", "--range", "0:4",
+                                     "--segments", "4", "--sweep", "all", "--repeat", "auto:8",
+                                     "--warmup", "1", "--precision", precision});
+        int points[MSC_MAX_SWEEP], n_points = 0;
+        ASSERT_EQ(msc_sweep_points(&o, world_size(), points, &n_points, nullptr, 0), MSC_OK);
+        SweepLog log;
+        msc_sweep_hooks hooks;
+        std::memset(&hooks, 0, sizeof hooks);
+        hooks.start = sweep_start;
+        hooks.done = sweep_done;
+        hooks.ctx = &log;
+        char err[512] = "";
+        const msc_status st = msc_driver_sweep(&o, MPI_COMM_WORLD, 0.0, points, n_points, &hooks, err, sizeof err);
+        int mine = (int)st, lo = 0, hi = 0;
+        MPI_Allreduce(&mine, &lo, 1, MPI_INT, MPI_MIN, MPI_COMM_WORLD);
+        MPI_Allreduce(&mine, &hi, 1, MPI_INT, MPI_MAX, MPI_COMM_WORLD);
+        EXPECT_EQ(lo, hi) << "ranks disagree on the status";
+        ASSERT_EQ(st, MSC_OK) << err;
+        if (world_rank() != 0) {
+            EXPECT_EQ(log.starts, 0);
+            continue;
+        }
+        EXPECT_TRUE(log.totals_ok);
+        EXPECT_EQ(log.starts, log.dones);
+        ASSERT_EQ((int)log.walls.size(), n_points);
+        const double prec = o.precision;
+        for (int i = 0; i < n_points; ++i) {
+            const std::vector<double> &w = log.walls[i];
+            const size_t n = w.size();
+            EXPECT_GE(n, (size_t)MSC_SAMPLE_MIN_CI) << "p = " << points[i];
+            EXPECT_LE(n, 8u) << "p = " << points[i];
+            for (size_t k = MSC_SAMPLE_MIN_CI; k < n; ++k)
+                EXPECT_FALSE(precise_prefix(w, k, prec)) << "p = " << points[i] << " was precise after "
+                                                         << k << " runs and still ran";
+            if (n < 8) {
+                EXPECT_TRUE(precise_prefix(w, n, prec)) << "p = " << points[i] << " stopped early";
+            }
+            if (prec < 1e-6) {
+                EXPECT_EQ(n, 8u) << "nothing is that precise: the cap";
+            }
+        }
+        EXPECT_EQ(log.starts, n_points * 1 + [&] {
+            int runs = 0;
+            for (const auto &w : log.walls) runs += (int)w.size();
+            return runs;
+        }()) << "one warm-up per point, then the measured runs";
+    }
+}
+
+TEST(DriverSweep, FixedRepeatRunsEveryPointExactlyRTimesWithExactTotals)
+{
+    const msc_options o = parse({"--kernel", "do_math", "--range", "0:10000", "--sweep", "all",
+                                 "--repeat", "3"});
+    int points[MSC_MAX_SWEEP], n_points = 0;
+    ASSERT_EQ(msc_sweep_points(&o, world_size(), points, &n_points, nullptr, 0), MSC_OK);
+    SweepLog log;
+    msc_sweep_hooks hooks;
+    std::memset(&hooks, 0, sizeof hooks);
+    hooks.start = [](const msc_sweep_pos *pos, void *ctx) {
+        sweep_start(pos, ctx);
+        EXPECT_TRUE(pos->exact);
+        EXPECT_EQ(pos->total, 3 * pos->n_points);
+    };
+    hooks.done = sweep_done;
+    hooks.ctx = &log;
+    char err[512] = "";
+    ASSERT_EQ(msc_driver_sweep(&o, MPI_COMM_WORLD, 0.0, points, n_points, &hooks, err, sizeof err), MSC_OK)
+        << err;
+    if (world_rank() == 0) {
+        EXPECT_TRUE(log.totals_ok);
+        ASSERT_EQ((int)log.walls.size(), n_points);
+        for (const auto &w : log.walls) EXPECT_EQ(w.size(), 3u);
+    }
+}
+
+TEST(DriverCalibrate, EmptyKernelAtEachPointAndInitTimesOfEveryRank)
+{
+    const msc_options o = parse({"--kernel", "primes", "--range", "0:100000000", "--sweep", "all",
+                                 "--schedule", "dynamic"});
+    int points[MSC_MAX_SWEEP], n_points = 0;
+    ASSERT_EQ(msc_sweep_points(&o, world_size(), points, &n_points, nullptr, 0), MSC_OK);
+    msc_calibration cal;
+    char err[512] = "";
+    // MPI_Init "took" 1 ms on rank 0, 2 ms on rank 1, ...
+    const double t0 = 0.001 * (world_rank() + 1);
+    const double start = MPI_Wtime();
+    const msc_status st = msc_driver_calibrate(&o, MPI_COMM_WORLD, t0, points, n_points, 2, &cal, err, sizeof err);
+    ASSERT_EQ(st, MSC_OK) << err;
+    // primes over 0:100M would take minutes: the empty kernel does none of that work
+    EXPECT_LT(MPI_Wtime() - start, 30.0);
+    if (world_rank() == 0) {
+        EXPECT_EQ(cal.ranks, world_size());
+        EXPECT_EQ(cal.init.n, world_size());
+        EXPECT_DOUBLE_EQ(cal.init.min, 0.001);
+        EXPECT_DOUBLE_EQ(cal.init.max, 0.001 * world_size());
+        ASSERT_EQ(cal.n_rows, n_points);
+        for (int i = 0; i < n_points; ++i) {
+            EXPECT_EQ(cal.rows[i].p, points[i]);
+            EXPECT_EQ(cal.rows[i].runs, 2);
+            EXPECT_GT(cal.rows[i].job_s, 0.0);
+            EXPECT_GE(cal.rows[i].scatter_s, 0.0);
+            EXPECT_GE(cal.rows[i].gather_s, 0.0);
+            EXPECT_GE(cal.rows[i].combine_s, 0.0);
+            EXPECT_LE(cal.rows[i].combine_s, cal.rows[i].job_s);
+        }
+    }
 }
 
 } // namespace

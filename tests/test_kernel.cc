@@ -191,8 +191,8 @@ TEST(Kernel, RegistryHoldsExactlyTheDocumentedKernels) {
         ASSERT_NE(k->name, nullptr) << i;
         EXPECT_TRUE(names.insert(k->name).second) << "duplicate kernel " << k->name;
     }
-    const std::set<std::string> want = {"do_math", "sum_squares", "random_fill", "pi",
-                                        "primes",  "sleep",       "amdahl",      "heavy_tail"};
+    const std::set<std::string> want = {"do_math", "sum_squares", "random_fill", "pi",    "primes",
+                                        "sleep",   "amdahl",      "heavy_tail",  "empty"};
     EXPECT_EQ(names, want);
     EXPECT_EQ(msc_kernel_count(), want.size());
 }
@@ -351,7 +351,7 @@ TEST_P(KernelCase, WholeRangeMatchesIndependentReference) {
         EXPECT_EQ(U128Text(Exact(t)), U128Text(RefSumSquares(r_.lo, r_.hi)));
     } else if (name == "primes") {
         EXPECT_EQ(U128Text(Exact(t)), U128Text(RefPrimes(r_.lo, r_.hi)));
-    } else if (name == "sleep") {
+    } else if (name == "sleep" || name == "empty") {
         EXPECT_EQ(U128Text(Exact(t)), U128Text(static_cast<u128>(r_.hi - r_.lo)));
     } else if (name == "pi") {
         EXPECT_EQ(Exact(t), 0u);
@@ -484,6 +484,8 @@ INSTANTIATE_TEST_SUITE_P(
         KCase{"primes_near_1e6", "primes", 999000, 1000000, {}},
         KCase{"sleep_usec0", "sleep", 0, 1000, {"usec=0"}},
         KCase{"sleep_negative_start", "sleep", -10, 10, {"usec=0"}},
+        KCase{"empty_default", "empty", 0, 1000000, {}},
+        KCase{"empty_negative_start", "empty", -10, 10, {}},
         KCase{"amdahl_default", "amdahl", 0, 10000, {}},
         KCase{"amdahl_negative_start", "amdahl", -5000, 5000, {"serial=0"}},
         KCase{"heavy_tail_default", "heavy_tail", 0, 2000, {}},
@@ -731,6 +733,24 @@ TEST(Kernel, SleepWithZeroUsecCountsElements) {
     const msc_params p = Params(k, {"usec=0"});
     const msc_partial t = RunSegmented(k, msc_range{-7, 100000}, 3, p);
     EXPECT_EQ(Exact(t), static_cast<u128>(100007));
+}
+
+TEST(Kernel, EmptyCountsTheElementsOfAnySplitAndVerifies) {
+    // No per-element work: even 2^62 elements are counted at once, whatever the segments.
+    const msc_kernel *k = Kernel("empty");
+    const msc_params p = Params(k, {});
+    const msc_range r{-(INT64_C(1) << 61), INT64_C(1) << 61};
+    const msc_partial t = RunSegmented(k, r, 1024, p);
+    EXPECT_EQ(Exact(t), static_cast<u128>(INT64_C(1) << 62));
+    EXPECT_EQ(t.n_items, INT64_C(1) << 62);
+    msc_verdict v;
+    std::memset(&v, 0, sizeof v);
+    char err[128] = "";
+    EXPECT_EQ(k->verify(r, &p, &t, &v, err, sizeof err), MSC_OK) << err;
+    EXPECT_TRUE(v.pass) << v.method;
+    EXPECT_TRUE(v.exact);
+    EXPECT_EQ(k->n_params, 0);
+    EXPECT_EQ(k->serial_param, -1);
 }
 
 TEST(Kernel, SleepWithAShortWaitStillCounts) {

@@ -702,7 +702,40 @@ TEST(Report, CsvHeaderIsTheDocumentedColumnList) {
                  "schema,start_time,kernel,params,range_start,range_end,segments,schedule,ranks,"
                  "nodes,result,digest,verified,status,wall_s,t1_s,t1_source,speedup,efficiency,"
                  "compute_speedup,serial_fraction,karp_flatt,imbalance,idle_s,claims,claims_s,"
-                 "advice,hosts,mpi_library,compiler");
+                 "advice,hosts,mpi_library,compiler,sweep_mode,sweep_run");
+}
+
+TEST(Report, CsvSweepColumnsAreEmptyOutsideASweep) {
+    Record rec(MakeRecord());
+    const auto row = CsvRecord(rec.r);
+    EXPECT_EQ(CsvField(row, "sweep_mode"), "");
+    EXPECT_EQ(CsvField(row, "sweep_run"), "");
+}
+
+TEST(Report, CsvSweepColumnsNameTheModeAndTheRunIndexAsJsonDoes) {
+    Record rec(MakeRecord());
+    rec.r.sweep_mode = 1;
+    rec.r.sweep_run = 3;
+    auto row = CsvRecord(rec.r);
+    EXPECT_EQ(CsvField(row, "sweep_mode"), "strong");
+    EXPECT_EQ(CsvField(row, "sweep_run"), "3");
+    rec.r.sweep_mode = 2;
+    rec.r.sweep_run = 0;
+    row = CsvRecord(rec.r);
+    EXPECT_EQ(CsvField(row, "sweep_mode"), "weak");
+    EXPECT_EQ(CsvField(row, "sweep_run"), "0");
+    JsonDoc j(JsonOf(rec.r));
+    EXPECT_STREQ(json_string_value(json_object_get(j["sweep"], "mode")), "weak");
+    EXPECT_EQ(json_integer_value(json_object_get(j["sweep"], "run")), 0);
+}
+
+TEST(Report, CsvSweepColumnsComeLastSoNoOtherColumnMoves) {
+    const std::vector<std::string> head = CsvFields(msc_report_csv_header());
+    ASSERT_GE(head.size(), 3u);
+    EXPECT_EQ(head[head.size() - 3], "compiler");
+    EXPECT_EQ(head[head.size() - 2], "sweep_mode");
+    EXPECT_EQ(head[head.size() - 1], "sweep_run");
+    EXPECT_EQ(head[26], "advice") << "advice keeps its place";
 }
 
 TEST(Report, CsvBalanceColumnsHoldTheRunsValues) {
@@ -1620,8 +1653,8 @@ TEST(ReportSweepText, HeaderNamesEveryColumnInOrder) {
     ASSERT_GE(lines.size(), 3u);
     const std::string &h = lines[2];
     size_t at = 0;
-    for (const char *col : {"p", "nodes", "runs", "median s", "min s", "max s", "speedup",
-                            "efficiency", "Karp-Flatt", "imbalance", "digest"}) {
+    for (const char *col : {"p", "nodes", "runs", "outliers", "median s", "+-95%", "min s", "max s",
+                            "speedup", "efficiency", "Karp-Flatt", "imbalance", "digest"}) {
         const size_t next = h.find(col, at);
         EXPECT_NE(next, std::string::npos) << "'" << col << "' missing or out of order in: " << h;
         if (next != std::string::npos) at = next + std::strlen(col);
@@ -1655,8 +1688,9 @@ TEST(ReportSweepText, PointLineHoldsItsValues) {
     std::istringstream in(rows[1]);
     std::vector<std::string> cells;
     for (std::string c; in >> c;) cells.push_back(c);
-    EXPECT_EQ(cells, (std::vector<std::string>{"2", "1", "3", "5.000000", "4.000000", "6.000000",
-                                               "1.600", "80.0%", "0.2500", "12.50%",
+    // outliers 0; no 95% interval of the median with 3 runs: "-"
+    EXPECT_EQ(cells, (std::vector<std::string>{"2", "1", "3", "0", "5.000000", "-", "4.000000",
+                                               "6.000000", "1.600", "80.0%", "0.2500", "12.50%",
                                                kDigestA}));
     EXPECT_TRUE(Has(rows[0], " - ")) << "Karp-Flatt at p = 1 is shown as '-': " << rows[0];
 }
@@ -1862,6 +1896,222 @@ TEST(ReportSweepText, PlannerAnswersATargetSpeedupAndAnEfficiencyFloor) {
 TEST(ReportSweepText, PlannerSaysATargetBeyondTheCeilingIsNeverReached) {
     const std::string t = SweepText(PlannedSweep(50.0, 0));  // ceiling 1/0.1 = 10
     EXPECT_TRUE(Has(t, "  speedup 50 needs p = none (beyond the ceiling)")) << t;
+}
+
+// ---- --repeat auto: runs per point, precision reached, outliers ---------------------------------
+
+TEST(ReportAuto, SixIsTheFewestRunsWithAnIntervalOfTheMedian) {
+    const double x[6] = {1.0, 1.1, 0.9, 1.05, 0.95, 1.02};
+    msc_sample s5, s6;
+    ASSERT_EQ(msc_sample_stats(x, MSC_SAMPLE_MIN_CI - 1, &s5, nullptr), MSC_OK);
+    ASSERT_EQ(msc_sample_stats(x, MSC_SAMPLE_MIN_CI, &s6, nullptr), MSC_OK);
+    EXPECT_TRUE(std::isnan(s5.ci_lo)) << "5 runs: no 95% interval";
+    EXPECT_TRUE(std::isnan(msc_sample_halfwidth(&s5)));
+    EXPECT_FALSE(msc_sample_precise(&s5, 0.5)) << "no interval: never precise";
+    EXPECT_TRUE(std::isfinite(s6.ci_lo));
+    EXPECT_EQ(MSC_SAMPLE_MIN_CI, 6);
+}
+
+TEST(ReportAuto, HalfWidthIsTheWiderSideOverTheMedian) {
+    // Six runs: the interval is min to max. Median 1.0, min 0.95, max 1.1: the wider side is 10%.
+    const double x[6] = {1.0, 1.0, 1.0, 1.0, 0.95, 1.1};
+    msc_sample s;
+    ASSERT_EQ(msc_sample_stats(x, 6, &s, nullptr), MSC_OK);
+    EXPECT_NEAR(msc_sample_halfwidth(&s), 0.10, 1e-12);
+    EXPECT_TRUE(msc_sample_precise(&s, 0.11));
+    EXPECT_FALSE(msc_sample_precise(&s, 0.09));
+}
+
+// A strong sweep with the given job times per point, and --repeat auto's inputs.
+msc_sweep_summary AutoSweep(const std::vector<std::pair<int, std::vector<double>>> &points,
+                            double precision, int cap) {
+    std::vector<msc_sweep_run> runs;
+    for (const auto &pt : points)
+        for (double w : pt.second) runs.push_back(SweepRun(pt.first, w));
+    msc_sweep_summary s = Summarise(runs);
+    s.precision = precision;
+    s.repeat_cap = cap;
+    return s;
+}
+
+// n runs with median `mid` whose 95% interval of the median reaches mid * (1 +- half): a third of
+// the runs at each end and the rest at mid (at n = 6 and n = 30 the interval's order statistics
+// fall on the end values), and no outlier (the MAD is that spread too).
+std::vector<double> Spread(int n, double mid, double half) {
+    std::vector<double> v;
+    for (int i = 0; i < n; ++i) v.push_back(i < n / 3 ? mid * (1 - half) : i < 2 * n / 3 ? mid : mid * (1 + half));
+    return v;
+}
+
+TEST(ReportAuto, SaysHowManyRunsEachPointTookAndFlagsThePointAtTheCap) {
+    const msc_sweep_summary s =
+        AutoSweep({{1, Spread(6, 8.0, 0.008)}, {2, Spread(11, 4.0, 0.0)}, {4, Spread(30, 2.0, 0.034)}},
+                  0.02, 30);
+    const std::string t = SweepText(s);
+    EXPECT_TRUE(Has(t, "\nRepeats (--repeat auto): each point until the 95% interval of its median "
+                       "lies within +-2%, at least 6 and at most 30 runs:\n"))
+        << t;
+    EXPECT_TRUE(Has(t, "\n  p=1: +-0.8% after 6 runs\n")) << t;
+    EXPECT_TRUE(Has(t, "\n  p=2: +-0.0% after 11 runs\n")) << t;
+    EXPECT_TRUE(Has(t, "\n  p=4: +-3.4% after 30 runs, not within +-2%\n")) << t;
+    EXPECT_TRUE(Has(t, "\nwarning: 1 point stopped at 30 runs short of +-2%: p=4 (")) << t;
+}
+
+TEST(ReportAuto, EveryPointPreciseGivesNoWarning) {
+    const std::string t = SweepText(AutoSweep({{1, Spread(6, 8.0, 0.1)}, {2, Spread(6, 4.0, 0.2)}}, 0.5, 8));
+    EXPECT_TRUE(Has(t, "within +-50%, at least 6 and at most 8 runs:")) << t;
+    EXPECT_TRUE(Has(t, "\n  p=1: +-10.0% after 6 runs\n")) << t;
+    EXPECT_TRUE(Has(t, "\n  p=2: +-20.0% after 6 runs\n")) << t;
+    EXPECT_FALSE(Has(t, "not within")) << t;
+    EXPECT_FALSE(Has(t, "stopped at")) << t;
+}
+
+TEST(ReportAuto, SeveralPointsAtTheCapAreNamedTogether) {
+    const std::string t = SweepText(
+        AutoSweep({{1, Spread(6, 8.0, 0.05)}, {2, Spread(6, 4.0, 0.0)}, {4, Spread(6, 2.0, 0.05)}}, 0.01, 6));
+    EXPECT_TRUE(Has(t, "\nwarning: 2 points stopped at 6 runs short of +-1%: p=1, p=4 (")) << t;
+    EXPECT_TRUE(Has(t, "\n  p=1: +-5.0% after 6 runs, not within +-1%\n")) << t;
+}
+
+TEST(ReportAuto, APointWithoutAnIntervalSaysSo) {
+    // Fewer than 6 runs (a sweep that stopped early): no half-width to give.
+    const std::string t = SweepText(AutoSweep({{1, {1.0, 1.0}}, {2, Spread(6, 0.5, 0.0)}}, 0.02, 30));
+    EXPECT_TRUE(Has(t, "\n  p=1: +-n/a after 2 runs, not within +-2%\n")) << t;
+}
+
+TEST(ReportAuto, FixedRepeatsHaveNoRepeatsBlock) {
+    const std::string t = SweepText(AutoSweep({{1, Spread(6, 8.0, 0.05)}, {2, Spread(6, 4.0, 0.05)}}, 0.0, 0));
+    EXPECT_FALSE(Has(t, "Repeats (--repeat auto)")) << t;
+    EXPECT_FALSE(Has(t, "not within")) << t;
+}
+
+TEST(ReportAuto, TableShowsEachPointsOutliersAndHalfWidth) {
+    // p = 2: median 1.0, MAD 0.05; 5.0 is an outlier. p = 1: six equal runs, half-width 0.
+    std::vector<double> noisy = {1.0, 1.1, 0.9, 1.0, 1.05, 0.95, 5.0};
+    const msc_sweep_summary s = AutoSweep({{1, Spread(6, 2.0, 0.0)}, {2, noisy}}, 0.02, 30);
+    const std::vector<std::string> rows = TableRows(SweepText(s));
+    ASSERT_EQ(rows.size(), 2u);
+    std::vector<std::vector<std::string>> cells(2);
+    for (size_t r = 0; r < 2; ++r) {
+        std::istringstream in(rows[r]);
+        for (std::string c; in >> c;) cells[r].push_back(c);
+        ASSERT_GE(cells[r].size(), 6u) << rows[r];
+    }
+    EXPECT_EQ(cells[0][2], "6");
+    EXPECT_EQ(cells[0][3], "0") << rows[0];
+    EXPECT_EQ(cells[0][5], "0.0%") << rows[0];
+    EXPECT_EQ(cells[1][2], "7");
+    EXPECT_EQ(cells[1][3], "1") << "the outlier run is counted in the table: " << rows[1];
+    char want[16];
+    std::snprintf(want, sizeof want, "%.1f%%", 100.0 * msc_sample_halfwidth(&s.rows[1].wall));
+    EXPECT_EQ(cells[1][5], want) << rows[1];
+    EXPECT_EQ(s.fit_skipped_runs, 1) << "and still left out of the fits";
+    const std::string t = SweepText(s);
+    EXPECT_TRUE(Has(t, " after 7 runs, not within +-2% (1 outlier)\n")) << t;
+}
+
+// ---- --calibrate ------------------------------------------------------------------------------
+
+// Calibration rows at each p with a constant runtime cost o (job time), scatter, gather, combine.
+msc_calibration MakeCalibration(const std::vector<int> &ps, double o_s) {
+    msc_calibration c;
+    std::memset(&c, 0, sizeof c);
+    const double init[4] = {0.020, 0.030, 0.025, 0.040};
+    c.ranks = 4;
+    EXPECT_EQ(msc_sample_stats(init, 4, &c.init, nullptr), MSC_OK);
+    for (int p : ps) {
+        msc_calibration_row &r = c.rows[c.n_rows++];
+        r.p = p;
+        r.runs = 5;
+        r.job_s = o_s;
+        r.scatter_s = 0.000125;
+        r.gather_s = 0.00025;
+        r.combine_s = 0.00007;
+    }
+    return c;
+}
+
+std::string CalibrationText(const msc_calibration &c, double t1_s, const msc_sweep_summary *s) {
+    return CaptureFile([&](FILE *f) { msc_report_calibration_text(f, &c, t1_s, "measured", s); });
+}
+
+TEST(ReportCalibration, BlockShowsInitAndEachPointsCostsAsAShareOfT1) {
+    const msc_calibration c = MakeCalibration({1, 2, 4}, 0.01);
+    const std::string t = CalibrationText(c, 10.0, nullptr);
+    EXPECT_EQ(t.rfind("\nRuntime overhead (--calibrate): the same job with kernel empty (no "
+                      "per-element work), 5 runs per p after the measured runs, medians; not in "
+                      "--json/--csv:\n", 0), 0u)
+        << t;
+    EXPECT_TRUE(Has(t, "\n  MPI_Init      min 0.020000 s, median 0.027500 s, max 0.040000 s over 4 "
+                       "ranks (before the job time, not part of it)\n"))
+        << t;
+    EXPECT_TRUE(Has(t, "\n       p  empty job s   scatter s    gather s   combine s  share of T1\n")) << t;
+    EXPECT_TRUE(Has(t, "\n       4     0.010000    0.000125    0.000250    0.000070       0.100%\n")) << t;
+    EXPECT_TRUE(Has(t, "\n  T1 = 10.000000 s (measured); ")) << t;
+    EXPECT_FALSE(Has(t, "fitted f")) << "no sweep, no comparison: " << t;
+}
+
+TEST(ReportCalibration, ConstantOverheadIsAmdahlsFOfOverheadOverT1) {
+    // T(p) = (T1 - o)/p + o is Amdahl's law with f = o / T1 exactly.
+    msc_amdahl_fit fit;
+    const msc_calibration c = MakeCalibration({1, 2, 4, 8}, 0.01);
+    msc_calibration_fit(&c, 10.0, nullptr, &fit);
+    ASSERT_TRUE(fit.fit.ok) << fit.fit.why;
+    EXPECT_NEAR(fit.f, 0.001, 1e-12);
+}
+
+TEST(ReportCalibration, ComparesTheRuntimesShareWithTheFittedF) {
+    const double t1 = 10.0;
+    std::vector<msc_sweep_run> runs;
+    for (int p : {1, 2, 4}) runs.push_back(SweepRun(p, AmdahlTime(t1, 0.1, p)));
+    const msc_sweep_summary s = Summarise(runs);
+    ASSERT_TRUE(s.amdahl.fit.ok);
+    const std::string t = CalibrationText(MakeCalibration({1, 2, 4}, 0.01), t1, &s);
+    EXPECT_TRUE(Has(t, "\n  the runtime alone accounts for about 0.0010 of the fitted f = 0.1000 (1%) "
+                       "at the same p; the rest is the kernel's own serial part, imbalance and "
+                       "contention\n"))
+        << t;
+}
+
+TEST(ReportCalibration, RuntimeAboveTheFittedFAccountsForAllOfIt) {
+    const double t1 = 10.0;
+    std::vector<msc_sweep_run> runs;
+    for (int p : {1, 2, 4}) runs.push_back(SweepRun(p, AmdahlTime(t1, 0.001, p)));
+    const msc_sweep_summary s = Summarise(runs);
+    const std::string t = CalibrationText(MakeCalibration({1, 2, 4}, 0.1), t1, &s);
+    EXPECT_TRUE(Has(t, "\n  the runtime alone accounts for about all of the fitted f = 0.0010 (alone "
+                       "it would give f = 0.0100; the difference is noise)\n"))
+        << t;
+}
+
+TEST(ReportCalibration, SaysThereIsNoFToCompareWithWhenAmdahlWasNotFitted) {
+    const msc_sweep_summary s = Summarise({SweepRun(2, 1.0), SweepRun(2, 1.1)});
+    const std::string t = CalibrationText(MakeCalibration({2}, 0.01), 2.0, &s);
+    EXPECT_TRUE(Has(t, "\n  no fitted f to compare with (Amdahl: not fitted)\n")) << t;
+}
+
+TEST(ReportCalibration, WeakSweepHasNoAmdahlComparison) {
+    const msc_sweep_summary s = Summarise({SweepRun(1, 1.0), SweepRun(2, 1.1)}, 1);
+    const std::string t = CalibrationText(MakeCalibration({1, 2}, 0.01), 1.0, &s);
+    EXPECT_FALSE(Has(t, "fitted f")) << t;
+}
+
+TEST(ReportCalibration, LeavesOutThePointsTheSweepsFitsLeftOut) {
+    // p = 8 shares cores and is left out of the sweep's fit; its runtime cost (100x) must not
+    // enter the runtime's f either.
+    const double t1 = 10.0;
+    std::vector<msc_sweep_run> runs;
+    for (int p : {1, 2, 4}) runs.push_back(SweepRun(p, AmdahlTime(t1, 0.1, p)));
+    runs.push_back(Oversubscribed(SweepRun(8, 3.0)));
+    const msc_sweep_summary s = Summarise(runs);
+    ASSERT_EQ(s.fit_skipped_rows, 1);
+    msc_calibration c = MakeCalibration({1, 2, 4, 8}, 0.01);
+    c.rows[3].job_s = 1.0;
+    msc_amdahl_fit fit;
+    msc_calibration_fit(&c, t1, &s, &fit);
+    ASSERT_TRUE(fit.fit.ok) << fit.fit.why;
+    EXPECT_NEAR(fit.f, 0.001, 1e-12);
+    EXPECT_EQ(fit.fit.n, 3);
 }
 
 }  // namespace

@@ -19,6 +19,10 @@ extern "C" {
 #define MSC_DEFAULT_SEGMENTS 1024
 #define MSC_MAX_SWEEP 64      /* points in one --sweep */
 #define MSC_MAX_REPEAT 1000   /* --repeat and --warmup */
+#define MSC_AUTO_CAP 30       /* --repeat auto: the default CAP of runs per point */
+#define MSC_AUTO_PRECISION 0.02 /* --repeat auto: the default --precision (2%) */
+#define MSC_MAX_PRECISION 0.5 /* --precision: the largest accepted (50%) */
+#define MSC_CALIBRATE_RUNS 5  /* --calibrate: empty-kernel runs per point without --repeat N */
 
 typedef enum msc_action {
     MSC_ACTION_RUN = 0,
@@ -33,6 +37,13 @@ typedef enum msc_sweep_kind {
     MSC_SWEEP_POW2,     /* --sweep pow2: 1, 2, 4, ... up to the launch's rank count */
     MSC_SWEEP_ALL       /* --sweep all: 1, 2, ..., the launch's rank count */
 } msc_sweep_kind;
+
+/* --progress / --no-progress: the live display on stderr from rank 0. */
+typedef enum msc_progress_mode {
+    MSC_PROGRESS_AUTO = 0, /* shown when stderr ends up on a terminal */
+    MSC_PROGRESS_ON,       /* --progress: shown even into a file or pipe, as plain lines */
+    MSC_PROGRESS_OFF       /* --no-progress */
+} msc_progress_mode;
 
 typedef struct msc_options {
     msc_action action;
@@ -49,11 +60,20 @@ typedef struct msc_options {
                                     are given (a sweep of the one rank count P) */
     int sweep_list[MSC_MAX_SWEEP]; /* MSC_SWEEP_LIST: ascending, distinct rank counts; */
     int sweep_len;               /*   sweep_len 0 means "P, the launch's rank count" */
-    int repeat;                  /* --repeat: measured runs per point (default 1) */
+    int repeat;                  /* --repeat: measured runs per point (default 1); with
+                                    repeat_auto, the fewest, MSC_SAMPLE_MIN_CI */
+    int repeat_auto;             /* --repeat auto[:CAP]: repeat each point until the 95% interval
+                                    of its median is within +-precision, or CAP runs */
+    int repeat_cap;              /* CAP (default MSC_AUTO_CAP); 0 without repeat_auto */
+    double precision;            /* --precision as a fraction (0.02 for 2%); 0 without repeat_auto */
     int warmup;                  /* --warmup: unmeasured runs before them (default 0) */
     int weak;                    /* --weak: the range is the 1-rank size and grows with p */
     double target_speedup;       /* --target-speedup X (> 1), or 0: plan the ranks to reach it */
     double min_efficiency;       /* --min-efficiency E (0 < E <= 1), or 0 */
+    int calibrate;               /* --calibrate: time the runtime's own overhead too */
+    int calibrate_runs;          /* empty-kernel runs per point: --repeat N, else
+                                    MSC_CALIBRATE_RUNS */
+    msc_progress_mode progress;  /* --progress / --no-progress (the last given wins) */
     int quiet;                   /* --quiet: one summary line instead of the full report */
     const char *json_path;       /* --json FILE, or NULL (points into argv) */
     const char *csv_path;        /* --csv FILE, or NULL (points into argv) */

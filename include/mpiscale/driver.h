@@ -16,6 +16,25 @@
 extern "C" {
 #endif
 
+/* What rank 0 can tell of a run in progress, for a live display. Rank 0 sees only its own share
+ * of a static schedule; under dynamic and guided it sees the segments handed out so far. */
+typedef struct msc_progress {
+    const char *phase;  /* "compute", or "baseline" (--serial-baseline: rank 0 alone) */
+    double fraction;    /* of the phase's work done, 0 to 1, as far as rank 0 can tell */
+    double elapsed_s;   /* since the phase began */
+    int claimed;        /* 1: fraction counts segments handed out to all ranks (dynamic kinds);
+                           0: rank 0's own share (static kinds, baseline) */
+} msc_progress;
+
+/* Called on rank 0 only, between segments, at most once every interval_s. */
+typedef void (*msc_progress_fn)(const msc_progress *pr, void *ctx);
+
+typedef struct msc_watch {
+    msc_progress_fn fn; /* NULL: no calls, and no clock reads for them */
+    void *ctx;
+    double interval_s;
+} msc_watch;
+
 /* Runs the job described by opt (already validated) on every rank of comm; collective.
  * t_init_s is this rank's measured MPI_Init time (seconds; 0 if unknown). On rank 0, *rec is
  * filled (owned data: free with msc_record_free), including when verification failed. Returns
@@ -24,19 +43,56 @@ extern "C" {
 msc_status msc_driver_run(const msc_options *opt, MPI_Comm comm, double t_init_s,
                           msc_run_record *rec, char *err, size_t len);
 
-/* Called on rank 0 after each run of a sweep: the run's record, its point (rank count p), its
- * index among the point's measured runs (negative for warm-up runs) and the caller's ctx. */
-typedef void (*msc_sweep_fn)(const msc_run_record *rec, int p, int run, void *ctx);
+/* msc_driver_run, with watch->fn (when watch is not NULL) told of the progress on rank 0. */
+msc_status msc_driver_run_watched(const msc_options *opt, MPI_Comm comm, double t_init_s,
+                                  const msc_watch *watch, msc_run_record *rec, char *err,
+                                  size_t len);
+
+/* Where a sweep stands, for rank 0's hooks. Runs count warm-ups too. */
+typedef struct msc_sweep_pos {
+    int point;         /* index into points of the run this is about */
+    int p;             /* its rank count */
+    int run;           /* its index among the point's measured runs; negative for warm-ups */
+    int done;          /* runs finished in the whole sweep before this one */
+    int total;         /* runs in the whole sweep: exact for --repeat N; with --repeat auto the
+                          most there can still be */
+    int exact;         /* 1 when total is exact */
+    const int *left;   /* left[i]: the most runs point i still makes, this one included */
+    int n_points;
+} msc_sweep_pos;
+
+/* What rank 0 is told while a sweep runs; any member may be NULL. */
+typedef struct msc_sweep_hooks {
+    void (*start)(const msc_sweep_pos *pos, void *ctx);  /* before each run */
+    void (*done)(const msc_run_record *rec, const msc_sweep_pos *pos, void *ctx); /* after each
+                                                            run that produced a record */
+    msc_progress_fn progress;  /* during each run, at most once every interval_s */
+    double interval_s;
+    void *ctx;
+} msc_sweep_hooks;
 
 /* Runs the job on the first points[i] ranks of world, for each i, warmup + repeat times each
  * (opt->warmup, opt->repeat), the repeats interleaved across the points; ranks outside the
- * point's communicator sleep until it is done.
+ * point's communicator sleep until it is done. With opt->repeat_auto, every point makes at least
+ * opt->repeat (MSC_SAMPLE_MIN_CI) measured runs; after each later round rank 0 keeps only the
+ * points whose job times are not yet msc_sample_precise(opt->precision), and broadcasts which,
+ * until none is left or each has opt->repeat_cap runs.
  * With opt->weak the range and the segment count are multiplied by p (callers check the scaled
  * range first). Collective over world; every rank returns the same status and the sweep stops at
  * the first run that does not complete (a failed verification included). */
 msc_status msc_driver_sweep(const msc_options *opt, MPI_Comm world, double t_init_s,
-                            const int *points, int n_points, msc_sweep_fn fn, void *ctx,
+                            const int *points, int n_points, const msc_sweep_hooks *hooks,
                             char *err, size_t len);
+
+/* --calibrate: gathers every rank's t_init_s (MPI_Init time) into out->init, then runs the job of
+ * opt with the kernel `empty` — same range, segments and schedule (scaled by p with opt->weak) —
+ * `runs` times on the first points[i] ranks of world for each i, interleaved, and keeps per
+ * point the medians of the job time and of the scatter, gather and combine phases. Nothing is
+ * written anywhere. Collective over world; the same status on every rank; out is filled on
+ * rank 0. */
+msc_status msc_driver_calibrate(const msc_options *opt, MPI_Comm world, double t_init_s,
+                                const int *points, int n_points, int runs, msc_calibration *out,
+                                char *err, size_t len);
 
 #ifdef __cplusplus
 }

@@ -98,6 +98,10 @@ typedef struct msc_sample {
     int outliers;     /* measurements further than 3 scaled MADs (3 * 1.4826 * MAD) from the median */
 } msc_sample;
 
+/* The fewest measurements for which msc_sample_stats gives a 95% interval of the median: with
+ * 5, even the widest order-statistic interval (min to max) covers only 93.75%. */
+#define MSC_SAMPLE_MIN_CI 6
+
 /* Summarises x[0..n) (n >= 1, finite values) into *out; when flags is not NULL, flags[i] = 1 marks
  * x[i] as an outlier. Returns MSC_ERR_USAGE for n < 1, MSC_ERR_NOMEM. x is not modified. */
 msc_status msc_sample_stats(const double *x, int n, msc_sample *out, int *flags);
@@ -105,6 +109,11 @@ msc_status msc_sample_stats(const double *x, int n, msc_sample *out, int *flags)
 /* 1 when the 95% interval of the median lies within +-precision (a fraction, e.g. 0.02) of the
  * median, 0 otherwise (also when there is no interval yet). */
 int msc_sample_precise(const msc_sample *s, double precision);
+
+/* The wider side of the 95% interval of the median, as a fraction of the median:
+ * max(median - ci_lo, ci_hi - median) / median. NAN when there is no interval or the median is
+ * not above 0. msc_sample_precise(s, x) holds when this is at most x (up to rounding). */
+double msc_sample_halfwidth(const msc_sample *s);
 
 /* ---- fitted models over several measurements (scaling studies) ------------------------------
  * Each fit takes one measurement per element (repeats included, not medians, so that the scatter

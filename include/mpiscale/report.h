@@ -143,6 +143,8 @@ typedef struct msc_sweep_summary {
     int max_p;            /* the largest p swept */
     double target_speedup; /* planner inputs, copied by the caller (0 = not asked) */
     double min_efficiency;
+    double precision;     /* --repeat auto, copied by the caller: the precision asked (a fraction) */
+    int repeat_cap;       /*   and CAP; both 0 for a fixed --repeat */
 } msc_sweep_summary;
 
 /* Builds the table and the fits from runs[0..n) (in any order; rows come out by p). T1 is the
@@ -153,8 +155,44 @@ typedef struct msc_sweep_summary {
  * MSC_ERR_NOMEM. */
 msc_status msc_sweep_summarise(const msc_sweep_run *runs, int n, int weak, msc_sweep_summary *out);
 
-/* Writes the sweep table, T1's source, warnings and the fitted models to f. */
+/* Writes the sweep table (with each point's outlier runs and the half-width of its median's 95%
+ * interval), T1's source, warnings, with --repeat auto how many runs each point took and which
+ * stopped at the cap short of the precision, and the fitted models to f. */
 void msc_report_sweep_text(FILE *f, const msc_sweep_summary *s);
+
+/* ---- --calibrate: the runtime's own overhead ---------------------------------------------------- */
+
+/* The empty kernel's runs at one rank count, as medians over `runs` runs (seconds). */
+typedef struct msc_calibration_row {
+    int p;            /* ranks */
+    int runs;         /* empty-kernel runs made at this p */
+    double job_s;     /* job time: setup through combine on rank 0 */
+    double scatter_s; /* the slowest rank's scatter phase */
+    double gather_s;  /* the slowest rank's gather phase */
+    double combine_s; /* rank 0's combine phase */
+} msc_calibration_row;
+
+typedef struct msc_calibration {
+    int ranks;        /* the launch's ranks, over which MPI_Init was timed */
+    msc_sample init;  /* every rank's MPI_Init time, seconds */
+    int n_rows;       /* rows by ascending p */
+    msc_calibration_row rows[MSC_SWEEP_ROWS];
+} msc_calibration;
+
+/* What Amdahl's f would be if the runtime were the job's only serial part and overhead: the fit
+ * (msc_fit_amdahl, same refusals) of the speedups T1 / (W/p + o(p)) at the calibrated p, with o(p)
+ * the empty-kernel job time at p and W = T1 - o(1) (T1 when p = 1 was not calibrated). The points
+ * that sweep's fits left out (ranks sharing cores) are left out here too; sweep may be NULL. */
+void msc_calibration_fit(const msc_calibration *c, double t1_s, const msc_sweep_summary *sweep,
+                         msc_amdahl_fit *out);
+
+/* Writes the "Runtime overhead (--calibrate)" block to f: MPI_Init min/median/max over the ranks,
+ * per p the empty-kernel job, scatter, gather and combine times and the job time as a share of
+ * T1 (t1_source says how T1 was had, e.g. "measured: the median job time at p = 1"), and, for a
+ * strong sweep (sweep not NULL), how much of its fitted Amdahl f the runtime alone accounts for
+ * (msc_calibration_fit). */
+void msc_report_calibration_text(FILE *f, const msc_calibration *c, double t1_s,
+                                 const char *t1_source, const msc_sweep_summary *sweep);
 
 #ifdef __cplusplus
 }

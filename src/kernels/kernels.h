@@ -11,6 +11,7 @@ extern const msc_kernel msc_kernel_random_fill;
 extern const msc_kernel msc_kernel_pi;
 extern const msc_kernel msc_kernel_primes;
 extern const msc_kernel msc_kernel_sleep;
+extern const msc_kernel msc_kernel_empty;
 extern const msc_kernel msc_kernel_amdahl;
 extern const msc_kernel msc_kernel_heavy_tail;
 

@@ -1,5 +1,7 @@
 /* sleep.c — the I/O-bound case of seeds 002/003: each element waits `usec` microseconds and
- * uses no CPU, so it scales past the number of cores. The result is the element count. */
+ * uses no CPU, so it scales past the number of cores. The result is the element count. Also
+ * `empty`, which does no per-element work at all: a run of it is all runtime (setup, scatter,
+ * gather, combine), which is what --calibrate times. */
 #include <errno.h>
 #include <stdio.h>
 #include <time.h>
@@ -48,6 +50,34 @@ const msc_kernel msc_kernel_sleep = {
     -1,
     NULL,
     run,
+    verify,
+    NULL,
+};
+
+/* empty: O(1) per segment whatever its length, so that a run measures the runtime and nothing
+ * else; its result, the element count, still proves that every segment was run exactly once. */
+static void run_empty(msc_range whole, int64_t lo, int64_t hi, const msc_params *p, msc_partial *out)
+{
+    (void)whole;
+    (void)p;
+    out->exact_lo = (uint64_t)(hi - lo);
+    out->exact_hi = 0;
+    out->real = 0.0;
+    out->n_items = hi - lo;
+}
+
+const msc_kernel msc_kernel_empty = {
+    "empty",
+    "does no per-element work (the result is the element count): the runtime's own overhead, "
+    "as --calibrate runs it",
+    1,
+    "0:1G",
+    MSC_RESULT_EXACT,
+    NULL,
+    0,
+    -1,
+    NULL,
+    run_empty,
     verify,
     NULL,
 };

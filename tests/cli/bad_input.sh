@@ -11,7 +11,7 @@ set -uo pipefail
 cli_start "$@"
 NP=2
 LIMIT=30 # seconds per launch; every case here should be refused before any work
-KERNELS="do_math sum_squares random_fill pi primes sleep amdahl heavy_tail"
+KERNELS="do_math sum_squares random_fill pi primes sleep amdahl heavy_tail empty"
 
 
 # Every launch runs in the background, at most $JOBS at a time: mpirun takes a second or two to
