@@ -1,0 +1,462 @@
+/* report_main.c — mpiscale-report, the study analyser: reads the JSON Lines that mpiscale runs
+ * wrote (one in-launch sweep, or one job per rank count), groups the runs into studies, and writes
+ * the same table and fits as an in-launch sweep, as text, CSV, Markdown, Extra-P input, gnuplot
+ * plots and one self-contained HTML page. No MPI: it runs on a login node or a laptop. Every output
+ * file is written whole or not at all (a temporary file renamed over it). */
+#include <errno.h>
+#include <getopt.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "mpiscale/cli.h"
+#include "mpiscale/html.h"
+#include "mpiscale/plot.h"
+#include "mpiscale/report.h"
+#include "mpiscale/study.h"
+
+#define PROG "mpiscale-report"
+#define MAX_SHOWN_BAD 20 /* malformed lines reported one by one before a count */
+
+typedef struct report_opts {
+    const char *csv, *markdown, *extrap, *plots, *html;
+    double target_speedup, min_efficiency;
+    int skip_malformed, quiet;
+    char **files;
+    int n_files;
+} report_opts;
+
+static void help(FILE *f)
+{
+    fprintf(f,
+"Usage: %s [options] FILE...\n"
+"\n"
+"Reads the JSON Lines records that `mpiscale --json FILE` writes (any number of files: one\n"
+"in-launch sweep, or one job per rank count; '-' is standard input), groups the runs into studies\n"
+"— the same kernel, parameters, range and mode (strong, or --weak with the 1-rank range) — and\n"
+"reports per study the table by rank count (median, min, max job time, speedup, efficiency,\n"
+"Karp-Flatt e(p), imbalance, digest), the fitted Amdahl, USL or Gustafson model with 95%%\n"
+"intervals, warnings, and the what-if planner: the same code and text as `mpiscale --sweep`.\n"
+"Runs that did not complete or failed verification are left out and counted. Runs of one study\n"
+"that differ in segments, schedule, kernel version or MPI library are refused: say which differs.\n"
+"\n"
+"Options:\n"
+"      --csv FILE            the tables as CSV: one row per study and rank count, with the\n"
+"                            fitted parameters and the model's predicted speedup\n"
+"      --markdown FILE       the tables and fits as Markdown (for a wiki or a pull request)\n"
+"      --extrap FILE         every run as Extra-P JSON Lines input ({\"params\":{\"p\":P},\n"
+"                            \"callpath\":STUDY,\"metric\":\"time\",\"value\":SECONDS}); load it\n"
+"                            in Extra-P to fit its performance models\n"
+"      --plots PREFIX        plots per study through gnuplot (Debian: gnuplot-nox), PNG and SVG,\n"
+"                            %dx%d: PREFIX<study>-speedup (with the ideal line and the fitted\n"
+"                            Amdahl and USL curves), -efficiency, -time (log-log). A PREFIX\n"
+"                            ending in '/' is a directory, made if missing\n"
+"      --html FILE           one self-contained page (tables, fits, warnings, plots inline): the\n"
+"                            file to send a collaborator. Needs gnuplot\n"
+"      --target-speedup X    planner: the ranks needed for speedup X (> 1)\n"
+"      --min-efficiency E    planner: the most ranks keeping efficiency >= E (0 < E <= 1)\n"
+"      --skip-malformed      leave out lines that are not run records (each is still reported\n"
+"                            on stderr as FILE:LINE: reason); without it they are an error\n"
+"  -q, --quiet               no text report on stdout\n"
+"  -h, --help                this text\n"
+"      --version             print the version\n"
+"\n"
+"Exit status: 0 done; 2 bad options or input (malformed line, incompatible runs, no record);\n"
+"3 an output could not be written (or gnuplot failed); 70 internal error.\n"
+"\n"
+"Examples:\n"
+"  mpirun -np 8 mpiscale --kernel pi --sweep pow2 --repeat 5 --json study.jsonl\n"
+"  %s study.jsonl --html study.html --plots plots/\n"
+"  %s job-p*.jsonl --csv table.csv --markdown table.md --extrap extrap.jsonl\n",
+            PROG, MSC_PLOT_WIDTH, MSC_PLOT_HEIGHT, PROG, PROG);
+}
+
+/* A number that is all of `text`, or MSC_ERR_USAGE. */
+static msc_status parse_real(const char *opt, const char *text, double *out, char *err, size_t len)
+{
+    char *end = NULL;
+    errno = 0;
+    *out = strtod(text, &end);
+    if (end == text || *end != '\0' || errno != 0 || !isfinite(*out))
+        return msc_fail(MSC_ERR_USAGE, err, len, "%s: '%s' is not a number", opt, text);
+    return MSC_OK;
+}
+
+static msc_status parse_args(int argc, char **argv, report_opts *o, int *done, char *err, size_t len)
+{
+    enum { O_CSV = 256, O_MD, O_EXTRAP, O_PLOTS, O_HTML, O_TARGET, O_MINEFF, O_SKIP, O_VERSION };
+    static const struct option longs[] = {
+        {"csv", required_argument, NULL, O_CSV},
+        {"markdown", required_argument, NULL, O_MD},
+        {"extrap", required_argument, NULL, O_EXTRAP},
+        {"plots", required_argument, NULL, O_PLOTS},
+        {"html", required_argument, NULL, O_HTML},
+        {"target-speedup", required_argument, NULL, O_TARGET},
+        {"min-efficiency", required_argument, NULL, O_MINEFF},
+        {"skip-malformed", no_argument, NULL, O_SKIP},
+        {"quiet", no_argument, NULL, 'q'},
+        {"help", no_argument, NULL, 'h'},
+        {"version", no_argument, NULL, O_VERSION},
+        {NULL, 0, NULL, 0},
+    };
+    memset(o, 0, sizeof *o);
+    *done = 0;
+    opterr = 0;
+    int c;
+    while ((c = getopt_long(argc, argv, ":qh", longs, NULL)) != -1) {
+        msc_status st = MSC_OK;
+        switch (c) {
+        case O_CSV: o->csv = optarg; break;
+        case O_MD: o->markdown = optarg; break;
+        case O_EXTRAP: o->extrap = optarg; break;
+        case O_PLOTS: o->plots = optarg; break;
+        case O_HTML: o->html = optarg; break;
+        case O_TARGET:
+            if ((st = parse_real("--target-speedup", optarg, &o->target_speedup, err, len)) == MSC_OK &&
+                !(o->target_speedup > 1.0))
+                st = msc_fail(MSC_ERR_USAGE, err, len, "--target-speedup: '%s': must be greater than 1",
+                              optarg);
+            break;
+        case O_MINEFF:
+            if ((st = parse_real("--min-efficiency", optarg, &o->min_efficiency, err, len)) == MSC_OK &&
+                !(o->min_efficiency > 0.0 && o->min_efficiency <= 1.0))
+                st = msc_fail(MSC_ERR_USAGE, err, len, "--min-efficiency: '%s': must be in (0, 1]", optarg);
+            break;
+        case O_SKIP: o->skip_malformed = 1; break;
+        case 'q': o->quiet = 1; break;
+        case 'h':
+            help(stdout);
+            *done = 1;
+            return MSC_OK;
+        case O_VERSION:
+            printf("%s %s\n", PROG, MSC_VERSION);
+            *done = 1;
+            return MSC_OK;
+        case ':':
+            return msc_fail(MSC_ERR_USAGE, err, len, "%s: needs a value (see --help)", argv[optind - 1]);
+        default:
+            return msc_fail(MSC_ERR_USAGE, err, len, "%s: unknown option (see --help)", argv[optind - 1]);
+        }
+        if (st != MSC_OK) return st;
+    }
+    o->files = argv + optind;
+    o->n_files = argc - optind;
+    if (o->n_files == 0)
+        return msc_fail(MSC_ERR_USAGE, err, len, "no input file: give the JSON Lines files of mpiscale "
+                                                 "runs (mpiscale --json FILE), or '-' for stdin");
+    int stdin_seen = 0;
+    for (int i = 0; i < o->n_files; i++) {
+        stdin_seen += strcmp(o->files[i], "-") == 0;
+        for (int j = 0; j < i; j++)
+            if (strcmp(o->files[i], "-") != 0 && msc_output_same(o->files[i], o->files[j]))
+                return msc_fail(MSC_ERR_USAGE, err, len,
+                                "'%s' is given twice (as '%s'): its runs would count twice",
+                                o->files[i], o->files[j]);
+    }
+    if (stdin_seen > 1) return msc_fail(MSC_ERR_USAGE, err, len, "'-' (stdin) is given twice");
+    const char *outs[] = {o->csv, o->markdown, o->extrap, o->html};
+    const char *names[] = {"--csv", "--markdown", "--extrap", "--html"};
+    for (int i = 0; i < 4; i++)
+        for (int j = 0; outs[i] != NULL && j < o->n_files; j++)
+            if (strcmp(o->files[j], "-") != 0 && msc_output_same(outs[i], o->files[j]))
+                return msc_fail(MSC_ERR_USAGE, err, len, "%s: '%s' is an input file: it would be overwritten",
+                                names[i], outs[i]);
+    return MSC_OK;
+}
+
+/* Reads every file into the set. Malformed lines go to stderr as FILE:LINE: reason; they stop the
+ * run (MSC_ERR_USAGE) after the whole input was checked, unless skipped. */
+static msc_status read_inputs(const report_opts *o, msc_study_set *set, char *err, size_t len)
+{
+    char *line = NULL;
+    size_t cap = 0;
+    msc_status st = MSC_OK;
+    for (int i = 0; i < o->n_files && st == MSC_OK; i++) {
+        const int is_stdin = strcmp(o->files[i], "-") == 0;
+        FILE *f = is_stdin ? stdin : fopen(o->files[i], "r");
+        if (f == NULL) {
+            st = msc_fail(MSC_ERR_USAGE, err, len, "'%s': %s", o->files[i], strerror(errno));
+            break;
+        }
+        const char *name = is_stdin ? "(stdin)" : o->files[i];
+        int64_t no = 0;
+        ssize_t n;
+        while ((n = getline(&line, &cap, f)) >= 0) {
+            no++;
+            if ((size_t)n != strlen(line)) { /* a NUL byte: a damaged or binary file */
+                if (set->malformed++ < MAX_SHOWN_BAD)
+                    fprintf(stderr, "%s: %s:%lld: a NUL byte: not a text line\n", PROG, name, (long long)no);
+                continue;
+            }
+            char why[512];
+            msc_status ls = msc_study_add_line(set, line, name, no, why, sizeof why);
+            if (ls == MSC_ERR_USAGE && strstr(why, "cannot join the study") != NULL) {
+                st = msc_fail(ls, err, len, "%s", why); /* incompatible runs: never skipped */
+                break;
+            }
+            if (ls == MSC_ERR_USAGE) {
+                if (set->malformed <= MAX_SHOWN_BAD) fprintf(stderr, "%s: %s\n", PROG, why);
+                continue;
+            }
+            if (ls != MSC_OK) {
+                st = msc_fail(ls, err, len, "%s", why);
+                break;
+            }
+        }
+        if (st == MSC_OK && ferror(f))
+            st = msc_fail(MSC_ERR_USAGE, err, len, "'%s': read error: %s", name, strerror(errno));
+        if (!is_stdin) fclose(f);
+    }
+    free(line);
+    if (st != MSC_OK) return st;
+    if (set->malformed > MAX_SHOWN_BAD)
+        fprintf(stderr, "%s: ... %lld malformed lines in all\n", PROG, (long long)set->malformed);
+    if (set->malformed > 0 && !o->skip_malformed)
+        return msc_fail(MSC_ERR_USAGE, err, len,
+                        "%lld line%s above %s not run records: fix or remove them, or pass "
+                        "--skip-malformed to analyse the rest",
+                        (long long)set->malformed, set->malformed == 1 ? "" : "s",
+                        set->malformed == 1 ? "is" : "are");
+    if (set->records == 0)
+        return msc_fail(MSC_ERR_USAGE, err, len, "no run record in the input: write some with "
+                                                 "mpiscale --json FILE");
+    return MSC_OK;
+}
+
+/* ---- outputs ---------------------------------------------------------------------------------- */
+
+/* Writes `data` to path through a temporary file in the same directory, fsynced and renamed over
+ * path, so a reader sees the old file or the new one, never a part. */
+static msc_status write_whole(const char *path, const char *data, size_t n, char *err, size_t len)
+{
+    char tmp[4096];
+    if (snprintf(tmp, sizeof tmp, "%s.tmp.%ld", path, (long)getpid()) >= (int)sizeof tmp)
+        return msc_fail(MSC_ERR_IO, err, len, "'%s': path too long", path);
+    FILE *f = fopen(tmp, "w");
+    if (f == NULL) return msc_fail(MSC_ERR_IO, err, len, "'%s': %s", path, strerror(errno));
+    int ok = fwrite(data, 1, n, f) == n && fflush(f) == 0 && fsync(fileno(f)) == 0;
+    const int saved = errno;
+    ok = fclose(f) == 0 && ok;
+    if (ok && rename(tmp, path) == 0) return MSC_OK;
+    const int e = ok ? errno : saved;
+    remove(tmp);
+    return msc_fail(MSC_ERR_IO, err, len, "'%s': %s", path, strerror(e));
+}
+
+/* What one renderer writes, captured in memory. */
+typedef struct capture {
+    char *data;
+    size_t n;
+    FILE *f;
+} capture;
+
+static msc_status capture_open(capture *c, char *err, size_t len)
+{
+    memset(c, 0, sizeof *c);
+    c->f = open_memstream(&c->data, &c->n);
+    return c->f != NULL ? MSC_OK : msc_fail(MSC_ERR_NOMEM, err, len, "out of memory");
+}
+
+/* Closes the stream; the text stays in c->data (free it). */
+static msc_status capture_close(capture *c, char *err, size_t len)
+{
+    const int bad_write = ferror(c->f);
+    if (fclose(c->f) != 0 || bad_write) {
+        free(c->data);
+        c->data = NULL;
+        return msc_fail(MSC_ERR_NOMEM, err, len, "out of memory");
+    }
+    return MSC_OK;
+}
+
+static msc_status write_table(const char *path, const msc_study_set *set, int kind, char *err, size_t len)
+{
+    capture c;
+    msc_status st = capture_open(&c, err, len);
+    if (st != MSC_OK) return st;
+    if (kind == 0) msc_study_csv(c.f, set);
+    if (kind == 1) msc_study_markdown(c.f, set);
+    msc_status w = kind == 2 ? msc_study_extrap(c.f, set, err, len) : MSC_OK;
+    st = capture_close(&c, err, len);
+    if (st == MSC_OK) st = w;
+    if (st == MSC_OK) st = write_whole(path, c.data, c.n, err, len);
+    free(c.data);
+    return st;
+}
+
+/* The plot prefix of study s under `base`: base + slug + "-". */
+static msc_status plot_prefix(const char *base, const msc_study *s, char *out, size_t size, char *err,
+                              size_t len)
+{
+    if (snprintf(out, size, "%s%s-", base, s->slug) >= (int)size)
+        return msc_fail(MSC_ERR_IO, err, len, "--plots: '%s': path too long", base);
+    return MSC_OK;
+}
+
+/* Makes the directory of a prefix ending in '/' (one level), so --plots plots/ just works. */
+static msc_status prefix_dir(const char *prefix, char *err, size_t len)
+{
+    const size_t n = strlen(prefix);
+    if (n == 0 || prefix[n - 1] != '/') return MSC_OK;
+    char dir[4096];
+    if (n >= sizeof dir) return msc_fail(MSC_ERR_IO, err, len, "--plots: '%s': path too long", prefix);
+    memcpy(dir, prefix, n - 1);
+    dir[n - 1] = '\0';
+    struct stat sb;
+    if (n > 1 && stat(dir, &sb) != 0 && mkdir(dir, 0777) != 0)
+        return msc_fail(MSC_ERR_IO, err, len, "--plots: cannot make '%s': %s", dir, strerror(errno));
+    return MSC_OK;
+}
+
+static msc_status write_plots(const char *base, const msc_study_set *set, char *err, size_t len)
+{
+    msc_status st = prefix_dir(base, err, len);
+    for (int i = 0; i < set->n && st == MSC_OK; i++) {
+        if (!set->v[i].summarised) continue;
+        char prefix[4096], why[512];
+        if ((st = plot_prefix(base, &set->v[i], prefix, sizeof prefix, err, len)) != MSC_OK) break;
+        if ((st = msc_plot_write(&set->v[i].sum, set->v[i].title, prefix, why, sizeof why)) != MSC_OK)
+            msc_fail(st, err, len, "--plots: %s", why);
+    }
+    return st;
+}
+
+/* Removes the plots a temporary directory holds, then the directory. */
+static void remove_plots(const char *dir, const msc_study_set *set)
+{
+    for (int i = 0; i < set->n; i++)
+        for (int k = 0; k < MSC_PLOT_COUNT; k++) {
+            char path[4096];
+            const char *kind = msc_plot_name((msc_plot_kind)k);
+            if (snprintf(path, sizeof path, "%s/%s-%s.png", dir, set->v[i].slug, kind) < (int)sizeof path)
+                remove(path);
+            if (snprintf(path, sizeof path, "%s/%s-%s.svg", dir, set->v[i].slug, kind) < (int)sizeof path)
+                remove(path);
+        }
+    rmdir(dir);
+}
+
+static msc_status write_html(const report_opts *o, const msc_study_set *set, char *err, size_t len)
+{
+    /* The page inlines the SVGs: from --plots when given, else drawn into a temporary directory. */
+    char tmpdir[4096] = "", base[4096];
+    msc_status st = MSC_OK;
+    if (o->plots != NULL) {
+        snprintf(base, sizeof base, "%s", o->plots);
+    } else {
+        const char *t = getenv("TMPDIR");
+        snprintf(tmpdir, sizeof tmpdir, "%s/mpiscale-report.XXXXXX", t != NULL && *t ? t : "/tmp");
+        if (mkdtemp(tmpdir) == NULL)
+            return msc_fail(MSC_ERR_IO, err, len, "--html: cannot make a temporary directory: %s",
+                            strerror(errno));
+        snprintf(base, sizeof base, "%s/", tmpdir);
+        st = write_plots(base, set, err, len);
+    }
+    msc_html_section *sec = (msc_html_section *)calloc((size_t)(set->n > 0 ? set->n : 1), sizeof *sec);
+    char **texts = (char **)calloc((size_t)(set->n > 0 ? set->n : 1), sizeof *texts);
+    char (*paths)[MSC_PLOT_COUNT][4096] =
+        (char (*)[MSC_PLOT_COUNT][4096])calloc((size_t)(set->n > 0 ? set->n : 1), sizeof *paths);
+    if (sec == NULL || texts == NULL || paths == NULL) st = msc_fail(MSC_ERR_NOMEM, err, len, "out of memory");
+    int n = 0;
+    for (int i = 0; i < set->n && st == MSC_OK; i++) {
+        const msc_study *s = &set->v[i];
+        capture c;
+        if ((st = capture_open(&c, err, len)) != MSC_OK) break;
+        msc_study_text(c.f, s, i, set->n);
+        if ((st = capture_close(&c, err, len)) != MSC_OK) break;
+        texts[i] = c.data;
+        sec[n].title = s->title;
+        sec[n].sum = s->summarised ? &s->sum : NULL;
+        sec[n].report_text = texts[i];
+        char prefix[4096];
+        if (s->summarised && (st = plot_prefix(base, s, prefix, sizeof prefix, err, len)) == MSC_OK)
+            for (int k = 0; k < MSC_PLOT_COUNT && st == MSC_OK; k++) {
+                if (snprintf(paths[i][k], sizeof paths[i][k], "%s%s.svg", prefix,
+                             msc_plot_name((msc_plot_kind)k)) >= (int)sizeof paths[i][k])
+                    st = msc_fail(MSC_ERR_IO, err, len, "--html: '%s': path too long", prefix);
+                sec[n].plot_svg[k] = paths[i][k];
+            }
+        n++;
+    }
+    if (st == MSC_OK) {
+        capture c;
+        char why[512];
+        if ((st = capture_open(&c, err, len)) == MSC_OK) {
+            msc_status w = msc_html_write(c.f, "mpiscale scaling report", sec, n, why, sizeof why);
+            st = capture_close(&c, err, len);
+            if (st == MSC_OK && w != MSC_OK) st = msc_fail(w, err, len, "--html: %s", why);
+            if (st == MSC_OK) st = write_whole(o->html, c.data, c.n, err, len);
+            free(c.data);
+        }
+    }
+    for (int i = 0; texts != NULL && i < set->n; i++) free(texts[i]);
+    free(texts);
+    free(sec);
+    free(paths);
+    if (tmpdir[0]) remove_plots(tmpdir, set);
+    return st;
+}
+
+int main(int argc, char **argv)
+{
+    char err[1024] = "";
+    report_opts o;
+    int done = 0;
+    msc_status st = parse_args(argc, argv, &o, &done, err, sizeof err);
+    if (st != MSC_OK) {
+        fprintf(stderr, "%s: %s\n", PROG, err);
+        return msc_exit_code(st);
+    }
+    if (done) return 0;
+
+    msc_study_set set;
+    memset(&set, 0, sizeof set);
+    st = read_inputs(&o, &set, err, sizeof err);
+    if (st == MSC_OK) st = msc_study_finish(&set, o.target_speedup, o.min_efficiency, err, sizeof err);
+    if (st == MSC_OK && !o.quiet) {
+        for (int i = 0; i < set.n; i++) {
+            if (i) printf("\n");
+            msc_study_text(stdout, &set.v[i], i, set.n);
+        }
+        if (set.malformed > 0)
+            printf("\n%lld malformed line%s left out (--skip-malformed); see stderr\n",
+                   (long long)set.malformed, set.malformed == 1 ? "" : "s");
+        fflush(stdout);
+    }
+    /* Each output is independent: one that fails does not stop the others, and the first failure
+     * sets the exit code. */
+    struct { const char *path, *opt; int kind; } tables[] = {
+        {o.csv, "--csv", 0}, {o.markdown, "--markdown", 1}, {o.extrap, "--extrap", 2}};
+    msc_status out = MSC_OK;
+    for (int i = 0; i < 3 && st == MSC_OK; i++) {
+        char why[512];
+        if (tables[i].path == NULL) continue;
+        msc_status w = write_table(tables[i].path, &set, tables[i].kind, why, sizeof why);
+        if (w != MSC_OK) {
+            fprintf(stderr, "%s: %s: %s\n", PROG, tables[i].opt, why);
+            if (out == MSC_OK) out = w;
+        }
+    }
+    if (st == MSC_OK && o.plots != NULL) {
+        char why[1024];
+        msc_status w = write_plots(o.plots, &set, why, sizeof why);
+        if (w != MSC_OK) {
+            fprintf(stderr, "%s: %s\n", PROG, why);
+            if (out == MSC_OK) out = w;
+        }
+    }
+    if (st == MSC_OK && o.html != NULL) {
+        char why[1024];
+        msc_status w = write_html(&o, &set, why, sizeof why);
+        if (w != MSC_OK) {
+            fprintf(stderr, "%s: %s\n", PROG, why);
+            if (out == MSC_OK) out = w;
+        }
+    }
+    if (st != MSC_OK) fprintf(stderr, "%s: %s\n", PROG, err);
+    msc_study_set_free(&set);
+    return msc_exit_code(st != MSC_OK ? st : out);
+}
