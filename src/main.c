@@ -227,6 +227,9 @@ static void on_sweep_run(const msc_run_record *rec, const msc_sweep_pos *pos, vo
             x->wall_s = rec->measure.wall_s;
             x->t1_est_s = rec->measure.serial_s + rec->measure.compute_sum_s;
             x->serial_s = rec->measure.serial_s;
+            x->scatter_s = rec->phases[MSC_PHASE_SCATTER].max_s;
+            x->compute_s = rec->phases[MSC_PHASE_COMPUTE].max_s;
+            x->gather_s = rec->phases[MSC_PHASE_GATHER].max_s;
             x->imbalance = rec->imbalance;
             x->nodes = rec->nodes;
             x->oversubscribed = rec->oversubscribed_nodes;

@@ -9,6 +9,7 @@
 #include <libgen.h>
 #include <limits.h>
 #include <math.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -547,6 +548,20 @@ msc_status msc_report_csv_append(const char *path, const msc_run_record *rec, ch
 
 /* ---- sweeps ------------------------------------------------------------------------------------ */
 
+/* The median of the finite values of one double field (at byte offset `field`) over the runs at
+ * p (every run for p = 0), scaled by 1/scale; NAN when there is none. buf holds n doubles. */
+static double median_of(const msc_sweep_run *runs, int n, int p, size_t field, double scale, double *buf)
+{
+    int m = 0;
+    for (int i = 0; i < n; i++) {
+        double x;
+        memcpy(&x, (const char *)&runs[i] + field, sizeof x);
+        if ((p == 0 || runs[i].p == p) && isfinite(x)) buf[m++] = x / scale;
+    }
+    msc_sample s;
+    return m > 0 && msc_sample_stats(buf, m, &s, NULL) == MSC_OK ? s.median : NAN;
+}
+
 msc_status msc_sweep_summarise(const msc_sweep_run *runs, int n, int weak, msc_sweep_summary *out)
 {
     memset(out, 0, sizeof *out);
@@ -605,6 +620,10 @@ msc_status msc_sweep_summarise(const msc_sweep_run *runs, int n, int weak, msc_s
         for (int j = 0; st == MSC_OK && j < m; j++) outlier[idx[j]] = flag[j];
         if (st == MSC_OK) st = msc_sample_stats(w, m, &imb, NULL);
         row->imbalance = imb.median;
+        row->serial_s = median_of(runs, n, row->p, offsetof(msc_sweep_run, serial_s), 1.0, w);
+        row->scatter_s = median_of(runs, n, row->p, offsetof(msc_sweep_run, scatter_s), 1.0, w);
+        row->compute_s = median_of(runs, n, row->p, offsetof(msc_sweep_run, compute_s), 1.0, w);
+        row->gather_s = median_of(runs, n, row->p, offsetof(msc_sweep_run, gather_s), 1.0, w);
     }
     if (st == MSC_OK) { /* T1 */
         const msc_sweep_row *first = &out->rows[0];
@@ -644,9 +663,7 @@ msc_status msc_sweep_summarise(const msc_sweep_run *runs, int n, int weak, msc_s
             v[m++] = (weak ? runs[i].p : 1.0) * out->t1_s / runs[i].wall_s;
         }
         out->fit_skipped_rows = skip ? out->n_rows - clean_rows : 0;
-        for (int i = 0; i < n; i++) w[i] = runs[i].serial_s / out->t1_s;
-        msc_sample share;
-        out->serial_share = msc_sample_stats(w, n, &share, NULL) == MSC_OK ? share.median : NAN;
+        out->serial_share = median_of(runs, n, 0, offsetof(msc_sweep_run, serial_s), out->t1_s, w);
         out->max_p = out->rows[out->n_rows - 1].p;
         if (weak) {
             msc_fit_gustafson(ps, v, m, &out->gustafson);
@@ -752,6 +769,39 @@ static void report_repeats(FILE *f, const msc_sweep_summary *s)
                "would narrow it)\n");
 }
 
+/* A time in a phase column, or "-" when not known. */
+static void print_phase(FILE *f, double v)
+{
+    if (isfinite(v))
+        fprintf(f, " %10.6f", v);
+    else
+        fprintf(f, " %10s", "-");
+}
+
+/* The phase breakdown per point, when the runs carry it. */
+static void report_phases(FILE *f, const msc_sweep_summary *s)
+{
+    int known = 0;
+    for (int k = 0; k < s->n_rows; k++) known |= isfinite(s->rows[k].compute_s);
+    if (!known) return;
+    fprintf(f, "Phases per point (medians over the runs, seconds; serial: rank 0's setup, serial share "
+               "and combine; scatter, compute, gather: the slowest rank's):\n");
+    fprintf(f, "%6s %10s %10s %10s %10s %10s\n", "p", "serial", "scatter", "compute", "gather",
+            "compute %");
+    for (int k = 0; k < s->n_rows; k++) {
+        const msc_sweep_row *r = &s->rows[k];
+        fprintf(f, "%6d", r->p);
+        print_phase(f, r->serial_s);
+        print_phase(f, r->scatter_s);
+        print_phase(f, r->compute_s);
+        print_phase(f, r->gather_s);
+        if (isfinite(r->compute_s) && r->wall.median > 0.0)
+            fprintf(f, " %9.1f%%\n", 100.0 * r->compute_s / r->wall.median);
+        else
+            fprintf(f, " %10s\n", "-");
+    }
+}
+
 void msc_report_sweep_text(FILE *f, const msc_sweep_summary *s)
 {
     fprintf(f, "\n%s-scaling sweep, %d point%s:\n", s->weak ? "Weak" : "Strong", s->n_rows,
@@ -774,6 +824,7 @@ void msc_report_sweep_text(FILE *f, const msc_sweep_summary *s)
         fprintf(f, " %8.2f%%  %s%s%s\n", 100.0 * r->imbalance, r->digest,
                 r->digests > 1 ? " (differs between runs!)" : "", r->verified ? "" : " NOT VERIFIED");
     }
+    report_phases(f, s);
     fprintf(f, "T1 = %.6f s, %s\n", s->t1_s,
             s->t1_measured ? "measured: the median job time at p = 1"
                            : "estimated from the smallest point's segment times (add p = 1 to the "

@@ -172,6 +172,19 @@ static msc_status parse_record(const char *line, const char *where, record *r, c
         end = start + n / ranks;
         segments /= ranks;
     }
+    /* the phase breakdown: each phase's slowest rank, when the record has it */
+    r->run.scatter_s = r->run.compute_s = r->run.gather_s = NAN;
+    json_t *phases = json_object_get(o, "phases");
+    if (json_is_object(phases)) {
+        const char *names[3] = {"scatter", "compute", "gather"};
+        double *dst[3] = {&r->run.scatter_s, &r->run.compute_s, &r->run.gather_s};
+        for (int k = 0; k < 3; k++) {
+            json_t *ph = json_object_get(phases, names[k]);
+            json_t *mx = json_is_object(ph) ? json_object_get(ph, "max") : NULL;
+            if (json_is_number(mx) && isfinite(json_number_value(mx)) && json_number_value(mx) >= 0.0)
+                *dst[k] = json_number_value(mx);
+        }
+    }
     hosts = json_object_get(o, "hosts");
     if (hosts != NULL && json_is_array(hosts)) {
         size_t i;
@@ -427,7 +440,8 @@ void msc_study_csv(FILE *f, const msc_study_set *set)
     fputs("study,kernel,params,range_start,range_end,mode,segments,schedule,p,nodes,oversubscribed,"
           "runs,outliers,wall_median_s,wall_min_s,wall_max_s,wall_ci_lo_s,wall_ci_hi_s,t1_s,"
           "t1_measured,speedup,efficiency,karp_flatt,imbalance,verified,digest,model_speedup,"
-          "amdahl_f,amdahl_f_lo,amdahl_f_hi,usl_sigma,usl_kappa,gustafson_alpha\n", f);
+          "amdahl_f,amdahl_f_lo,amdahl_f_hi,usl_sigma,usl_kappa,gustafson_alpha,serial_s,scatter_s,"
+          "compute_s,gather_s\n", f);
     for (int i = 0; i < set->n; i++) {
         const msc_study *s = &set->v[i];
         if (!s->summarised) continue;
@@ -468,6 +482,10 @@ void msc_study_csv(FILE *f, const msc_study_set *set)
             csv_num(f, u ? m->usl.sigma : NAN);
             csv_num(f, u ? m->usl.kappa : NAN);
             csv_num(f, g ? m->gustafson.alpha : NAN);
+            csv_num(f, r->serial_s);
+            csv_num(f, r->scatter_s);
+            csv_num(f, r->compute_s);
+            csv_num(f, r->gather_s);
             fputc('\n', f);
         }
     }

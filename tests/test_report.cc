@@ -1263,10 +1263,20 @@ msc_sweep_run SweepRun(int p, double wall_s, double t1_est_s = -1.0) {
     r.wall_s = wall_s;
     r.t1_est_s = t1_est_s >= 0.0 ? t1_est_s : p * wall_s;
     r.imbalance = 0.0;
+    r.scatter_s = r.compute_s = r.gather_s = NAN; // no phase breakdown unless a test sets one
     r.nodes = 1;
     r.oversubscribed = 0;
     r.verified = 1;
     std::snprintf(r.digest, sizeof r.digest, "%s", kDigestA);
+    return r;
+}
+
+// A run with its phase breakdown: serial, scatter, compute, gather in seconds.
+msc_sweep_run WithPhases(msc_sweep_run r, double serial, double scatter, double compute, double gather) {
+    r.serial_s = serial;
+    r.scatter_s = scatter;
+    r.compute_s = compute;
+    r.gather_s = gather;
     return r;
 }
 
@@ -1659,6 +1669,27 @@ TEST(ReportSweepText, HeaderNamesEveryColumnInOrder) {
         EXPECT_NE(next, std::string::npos) << "'" << col << "' missing or out of order in: " << h;
         if (next != std::string::npos) at = next + std::strlen(col);
     }
+}
+
+TEST(ReportSweepText, PhaseBreakdownIsTheMedianPerPoint) {
+    // p = 2: three runs whose phases have medians 0.1 / 0.002 / 0.5 / 0.003; p = 1 has none known
+    const msc_sweep_summary s = Summarise({SweepRun(1, 1.0), WithPhases(SweepRun(2, 0.6), 0.1, 0.001, 0.5, 0.004),
+                                           WithPhases(SweepRun(2, 0.61), 0.2, 0.002, 0.4, 0.003),
+                                           WithPhases(SweepRun(2, 0.62), 0.05, 0.009, 0.6, 0.001)},
+                                          0);
+    EXPECT_DOUBLE_EQ(s.rows[1].serial_s, 0.1);
+    EXPECT_DOUBLE_EQ(s.rows[1].scatter_s, 0.002);
+    EXPECT_DOUBLE_EQ(s.rows[1].compute_s, 0.5);
+    EXPECT_DOUBLE_EQ(s.rows[1].gather_s, 0.003);
+    EXPECT_TRUE(std::isnan(s.rows[0].compute_s));
+    const std::string t = SweepText(s);
+    EXPECT_TRUE(Has(t, "Phases per point (medians over the runs, seconds;")) << t;
+    EXPECT_TRUE(Has(t, "     p     serial    scatter    compute     gather  compute %\n")) << t;
+    EXPECT_TRUE(Has(t, "     1   0.000000          -          -          -          -\n")) << t;
+    // compute share: 0.5 s of the 0.61 s median job time
+    EXPECT_TRUE(Has(t, "     2   0.100000   0.002000   0.500000   0.003000      82.0%\n")) << t;
+    // no breakdown at all: no block
+    EXPECT_FALSE(Has(SweepText(StrongExample()), "Phases per point")) << SweepText(StrongExample());
 }
 
 TEST(ReportSweepText, WeakHeaderSaysScaledSpeedup) {

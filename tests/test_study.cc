@@ -18,6 +18,7 @@
 #include "mpiscale/model.h"
 #include "mpiscale/report.h"
 #include "mpiscale/study.h"
+#include "mpiscale/timing.h"
 
 namespace {
 
@@ -36,6 +37,7 @@ struct RunSpec {
     msc_status status = MSC_OK;
     int cores = 2;           // cores of the one host
     const char *mpi = "Open MPI v4.1.4";
+    double scatter_s = 0.001, compute_s = 0.5, gather_s = 0.002; // slowest rank's phases
 };
 
 // A run record as mpiscale writes it: built as a msc_run_record and rendered by msc_report_json,
@@ -71,6 +73,9 @@ std::string Line(const RunSpec &s) {
     r.measure.compute_sum_s = s.t1_s - s.serial_s;
     r.measure.compute_max_s = (s.t1_s - s.serial_s) / s.ranks;
     r.measure.baseline_s = -1;
+    r.phases[MSC_PHASE_SCATTER].max_s = s.scatter_s;
+    r.phases[MSC_PHASE_COMPUTE].max_s = s.compute_s;
+    r.phases[MSC_PHASE_GATHER].max_s = s.gather_s;
     msc_model_analyse(&r.measure, &r.analysis);
     std::snprintf(r.mpi_library, sizeof r.mpi_library, "%s", s.mpi);
     std::snprintf(r.compiler, sizeof r.compiler, "gcc");
@@ -121,6 +126,9 @@ TEST(StudyRead, ReadsBackWhatTheWriterWrote) {
     EXPECT_DOUBLE_EQ(st.runs[0].t1_est_s, 1.0);
     EXPECT_NEAR(st.runs[0].serial_s, 0.25, 1e-12);
     EXPECT_EQ(st.runs[0].oversubscribed, 1);
+    EXPECT_DOUBLE_EQ(st.runs[0].scatter_s, 0.001); // the phase breakdown: each phase's slowest rank
+    EXPECT_DOUBLE_EQ(st.runs[0].compute_s, 0.5);
+    EXPECT_DOUBLE_EQ(st.runs[0].gather_s, 0.002);
     EXPECT_EQ(st.runs[0].verified, 1);
     EXPECT_STREQ(st.runs[0].digest, "0123456789abcdef");
     EXPECT_EQ(s.set.records, 1);
@@ -378,6 +386,8 @@ TEST(StudyExport, CsvParsesBackRowByRow) {
         EXPECT_EQ(v[col("mode")], "strong");
         EXPECT_NEAR(std::strtod(v[col("usl_sigma")].c_str(), nullptr), 0.2, 1e-2); // USL of Amdahl data
         EXPECT_EQ(v[col("gustafson_alpha")], "");                                   // strong: not fitted
+        EXPECT_NEAR(std::strtod(v[col("compute_s")].c_str(), nullptr), 0.5, 1e-12);  // phase medians
+        EXPECT_NEAR(std::strtod(v[col("gather_s")].c_str(), nullptr), 0.002, 1e-12);
         rows++;
         if (rows == 1) {
             EXPECT_EQ(v[col("karp_flatt")], ""); // none at p = 1

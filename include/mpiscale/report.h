@@ -107,6 +107,9 @@ typedef struct msc_sweep_run {
     double wall_s;       /* job time */
     double t1_est_s;     /* its own estimated T1 (segment times + serial phases) */
     double serial_s;     /* its timed serial phases on rank 0 (setup, serial share, combine) */
+    double scatter_s;    /* the slowest rank's scatter, compute and gather phases (NAN when not */
+    double compute_s;    /*   known: mpiscale-report reading an older record) */
+    double gather_s;
     double imbalance;    /* max/mean compute - 1 */
     int nodes;
     int oversubscribed;  /* nodes with more ranks than cores */
@@ -122,6 +125,9 @@ typedef struct msc_sweep_row {
     double efficiency;   /* speedup / p */
     double karp_flatt;   /* from the median speedup (strong, p > 1); NAN otherwise */
     double imbalance;    /* median over the runs */
+    double serial_s, scatter_s, compute_s, gather_s; /* the phase breakdown: medians over the
+                                                        runs of msc_sweep_run's phases, NAN when
+                                                        no run knows them */
     char digest[17];     /* of the first run; digests counts the distinct ones at this p */
     int digests;
 } msc_sweep_row;
