@@ -435,15 +435,16 @@ void msc_fit_usl(const double *p, const double *s, int n, msc_usl_fit *out)
 
 double msc_ranks_for_speedup(double f, double target)
 {
-    if (!(target >= 1.0) || !(f >= 0.0 && f < 1.0)) return NAN;
-    if (f > 0.0 && target >= 1.0 / f) return INFINITY;
+    if (!(target >= 1.0) || !(f >= 0.0 && f <= 1.0)) return NAN;
+    if (target == 1.0) return 1.0;
+    if (f > 0.0 && target >= 1.0 / f) return INFINITY; /* f = 1 (an interval's end): never */
     const double p = (1.0 - f) / (1.0 / target - f);
     return ceil(p - 1e-9); /* a whole rank count, not one more because of rounding */
 }
 
 double msc_ranks_for_efficiency(double f, double floor_e)
 {
-    if (!(floor_e > 0.0 && floor_e <= 1.0) || !(f >= 0.0 && f < 1.0)) return NAN;
+    if (!(floor_e > 0.0 && floor_e <= 1.0) || !(f >= 0.0 && f <= 1.0)) return NAN;
     if (f == 0.0) return INFINITY;
     const double p = (1.0 / floor_e - 1.0 + f) / f;
     return floor(p + 1e-9);

@@ -696,7 +696,7 @@ static void print_ranks(FILE *f, double p)
     if (isfinite(p))
         fprintf(f, "%.0f", p);
     else
-        fprintf(f, "%s", isnan(p) ? "n/a" : "none (beyond the ceiling)");
+        fprintf(f, "%s", isnan(p) ? "n/a" : "never");
 }
 
 /* One planner answer, rank(f, goal), then over f's interval from f_a to f_b when there is one. */
@@ -704,6 +704,8 @@ static void print_plan(FILE *f, double (*rank)(double, double), double goal, dou
                        double f_a, double f_b)
 {
     print_ranks(f, rank(fit, goal));
+    if (rank == msc_ranks_for_speedup && isinf(rank(fit, goal)))
+        fprintf(f, ": beyond the ceiling 1/f = %.3gx", msc_amdahl_ceiling(fit));
     if (isfinite(f_a) && isfinite(f_b)) {
         fprintf(f, " (");
         print_ranks(f, rank(f_a, goal));
@@ -718,12 +720,19 @@ static void print_plan(FILE *f, double (*rank)(double, double), double goal, dou
 static void report_plan(FILE *f, const msc_sweep_summary *s)
 {
     const msc_amdahl_fit *a = &s->amdahl;
-    fprintf(f, "  what if (Amdahl with f = %.4f, T1 = %.3f s):", a->f, s->t1_s);
+    const int ranged = isfinite(a->f_lo) && isfinite(a->f_hi) && a->f_hi - a->f_lo > 1e-9;
+    fprintf(f, "  what if (Amdahl with f = %.4f, T1 = %.3g s), time and core-hours%s:\n", a->f, s->t1_s,
+            ranged ? " (over f's interval)" : "");
     for (int p = 2 * s->max_p, k = 0; k < 3; k++, p *= 2) {
         const double t = s->t1_s * (a->f + (1.0 - a->f) / p);
-        fprintf(f, "%s p=%d %.3f s (%.4f core-h)", k ? "," : "", p, t, p * t / 3600.0);
+        fprintf(f, "    p=%d: %.3g s, %.3g core-h", p, t, p * t / 3600.0);
+        if (ranged) { /* time grows with f */
+            const double lo = s->t1_s * (a->f_lo + (1.0 - a->f_lo) / p),
+                         hi = s->t1_s * (a->f_hi + (1.0 - a->f_hi) / p);
+            fprintf(f, " (%.3g to %.3g s, %.3g to %.3g core-h)", lo, hi, p * lo / 3600.0, p * hi / 3600.0);
+        }
+        fprintf(f, "\n");
     }
-    fprintf(f, "\n");
     if (s->target_speedup > 0.0) {
         fprintf(f, "  speedup %.3g needs p = ", s->target_speedup);
         print_plan(f, msc_ranks_for_speedup, s->target_speedup, a->f, a->f_lo, a->f_hi);
@@ -868,8 +877,13 @@ void msc_report_sweep_text(FILE *f, const msc_sweep_summary *s)
         fprintf(f, "Amdahl: serial fraction f = %.4f", a->f);
         print_interval(f, a->f_lo, a->f_hi, 4);
         fprintf(f, " from %d runs; ceiling 1/f = ", a->fit.n);
-        print_num(f, a->ceiling, 1, "x\n");
-        if (!isfinite(a->ceiling)) fprintf(f, "\n");
+        print_num(f, a->ceiling, 1, "x");
+        if (isfinite(a->f_lo) && isfinite(a->f_hi) && a->f_hi - a->f_lo > 1e-9) { /* larger f, lower ceiling */
+            fprintf(f, " (");
+            print_num(f, msc_amdahl_ceiling(a->f_hi), 1, "x to ");
+            print_num(f, msc_amdahl_ceiling(a->f_lo), 1, "x)");
+        }
+        fprintf(f, "\n");
         if (a->fit.note[0]) fprintf(f, "  note: %s\n", a->fit.note);
         fprintf(f, "  predicted speedup:");
         for (int p = 2; p <= 1024; p *= 4) {

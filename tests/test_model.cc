@@ -924,6 +924,10 @@ TEST(Fit, RanksForASpeedupTarget) {
     EXPECT_EQ(msc_ranks_for_speedup(0.0, 7.5), 8.0);
     EXPECT_EQ(msc_ranks_for_speedup(0.3, 1.0), 1.0);
     EXPECT_TRUE(std::isnan(msc_ranks_for_speedup(0.3, 0.5)));
+    // f = 1, the upper end of a wide interval: no speedup ever, but speedup 1 on one rank
+    EXPECT_TRUE(std::isinf(msc_ranks_for_speedup(1.0, 1.01)));
+    EXPECT_EQ(msc_ranks_for_speedup(1.0, 1.0), 1.0);
+    EXPECT_TRUE(std::isnan(msc_ranks_for_speedup(1.5, 2.0)));
 }
 
 TEST(Fit, RanksForAnEfficiencyFloor) {
@@ -935,6 +939,9 @@ TEST(Fit, RanksForAnEfficiencyFloor) {
     EXPECT_TRUE(std::isinf(msc_ranks_for_efficiency(0.0, 0.7)));
     EXPECT_TRUE(std::isnan(msc_ranks_for_efficiency(0.1, 0.0)));
     EXPECT_TRUE(std::isnan(msc_ranks_for_efficiency(0.1, 1.5)));
+    // f = 1: S(p) = 1, E(p) = 1/p >= 0.5 up to p = 2
+    EXPECT_EQ(msc_ranks_for_efficiency(1.0, 0.5), 2.0);
+    EXPECT_TRUE(std::isnan(msc_ranks_for_efficiency(-0.1, 0.5)));
 }
 
 

@@ -1903,10 +1903,17 @@ TEST(ReportSweepText, WhatIfGivesTimesAndCoreHoursBeyondTheLargestP) {
     const msc_sweep_summary s = PlannedSweep(0, 0);
     const double f = s.amdahl.f, t16 = s.t1_s * (f + (1 - f) / 16);
     char want[200];
-    std::snprintf(want, sizeof want, " p=16 %.3f s (%.4f core-h),", t16, 16 * t16 / 3600.0);
+    const double lo16 = s.t1_s * (s.amdahl.f_lo + (1 - s.amdahl.f_lo) / 16),
+                 hi16 = s.t1_s * (s.amdahl.f_hi + (1 - s.amdahl.f_hi) / 16);
+    std::snprintf(want, sizeof want, "    p=16: %.3g s, %.3g core-h (%.3g to %.3g s, %.3g to %.3g core-h)\n",
+                  t16, 16 * t16 / 3600.0, lo16, hi16, 16 * lo16 / 3600.0, 16 * hi16 / 3600.0);
     const std::string t = SweepText(s);
     EXPECT_TRUE(Has(t, want)) << t;
-    EXPECT_TRUE(Has(t, " p=64 ")) << "three doublings: 16, 32, 64\n" << t;
+    EXPECT_LT(lo16, hi16); // the interval is a real range
+    EXPECT_TRUE(Has(t, "    p=64: ")) << "three doublings: 16, 32, 64\n" << t;
+    // the ceiling with its interval: 1/f_hi to 1/f_lo
+    std::snprintf(want, sizeof want, "ceiling 1/f = %.1fx (%.1fx to ", 1 / f, 1 / s.amdahl.f_hi);
+    EXPECT_TRUE(Has(t, want)) << t;
     EXPECT_FALSE(Has(t, "needs p =")) << "no target asked";
     EXPECT_FALSE(Has(t, "efficiency stays")) << "no floor asked";
 }
@@ -1926,7 +1933,10 @@ TEST(ReportSweepText, PlannerAnswersATargetSpeedupAndAnEfficiencyFloor) {
 
 TEST(ReportSweepText, PlannerSaysATargetBeyondTheCeilingIsNeverReached) {
     const std::string t = SweepText(PlannedSweep(50.0, 0));  // ceiling 1/0.1 = 10
-    EXPECT_TRUE(Has(t, "  speedup 50 needs p = none (beyond the ceiling)")) << t;
+    char want[120];
+    std::snprintf(want, sizeof want, "  speedup 50 needs p = never: beyond the ceiling 1/f = %.3gx",
+                  1 / PlannedSweep(50.0, 0).amdahl.f);
+    EXPECT_TRUE(Has(t, want)) << t;
 }
 
 // ---- --repeat auto: runs per point, precision reached, outliers ---------------------------------

@@ -169,7 +169,7 @@ void msc_fit_usl(const double *p, const double *s, int n, msc_usl_fit *out);
  * NAN for dof < 1. */
 double msc_t95(int dof);
 
-/* Planning from a serial fraction f in [0, 1): the fewest ranks that reach speedup `target`
+/* Planning from a serial fraction f in [0, 1] (1 can be an interval's end): the fewest ranks that reach speedup `target`
  * (INFINITY when target >= 1/f, NAN for target < 1), and the most ranks that keep efficiency at or
  * above `floor_e` in (0, 1] (INFINITY when f == 0). Amdahl's Law, rounded to whole ranks. */
 double msc_ranks_for_speedup(double f, double target);
