@@ -333,7 +333,8 @@ msc_status msc_cli_parse(int argc, char *const *argv, msc_options *out, char *er
         o.sweep = MSC_SWEEP_LIST; /* sweep_len 0: the launch's own rank count */
     if (o.sweep != MSC_SWEEP_NONE && o.serial_baseline)
         return msc_fail(MSC_ERR_USAGE, err, len,
-                        "--serial-baseline: not with --sweep/--repeat (a sweep measures T1 at p = 1)");
+                        "--serial-baseline: not in a sweep (--sweep, --repeat, --warmup or "
+                        "--weak), which measures T1 at p = 1 itself: add 1 to --sweep instead");
     if (o.json_path != NULL && o.json_path[0] == '\0')
         return msc_fail(MSC_ERR_USAGE, err, len, "--json: '': empty file name");
     if (o.csv_path != NULL && o.csv_path[0] == '\0')

@@ -967,11 +967,13 @@ INSTANTIATE_TEST_SUITE_P(
 
 TEST(CliSweep, SerialBaselineIsRefusedWithAnySweepForm) {
     const std::string why =
-        "--serial-baseline: not with --sweep/--repeat (a sweep measures T1 at p = 1)";
+        "--serial-baseline: not in a sweep (--sweep, --repeat, --warmup or --weak), which measures T1 at p = 1 itself: add 1 to --sweep instead";
     EXPECT_EQ(RefusalOf({"--serial-baseline", "--sweep", "1,2"}), why);
     EXPECT_EQ(RefusalOf({"--sweep", "pow2", "--serial-baseline"}), why);
     EXPECT_EQ(RefusalOf({"--sweep", "all", "--serial-baseline"}), why);
     EXPECT_EQ(RefusalOf({"--serial-baseline", "--repeat", "3"}), why);
+    EXPECT_EQ(RefusalOf({"--serial-baseline", "--warmup", "1"}), why);
+    EXPECT_EQ(RefusalOf({"--weak", "--serial-baseline"}), why);
     EXPECT_EQ(RefusalOf({"--serial-baseline", "--warmup", "1"}), why);
     EXPECT_EQ(RefusalOf({"--serial-baseline", "--weak"}), why);
 }
@@ -1245,7 +1247,7 @@ TEST(CliAuto, RefusesBadCapsAndPrecisionsWithTheExactMessage) {
          "--precision: '0.02': only with --repeat auto (it says when to stop repeating)"},
         {{"--repeat", "auto", "--precision"}, "--precision: missing value"},
         {{"--repeat", "auto", "--serial-baseline"},
-         "--serial-baseline: not with --sweep/--repeat (a sweep measures T1 at p = 1)"},
+         "--serial-baseline: not in a sweep (--sweep, --repeat, --warmup or --weak), which measures T1 at p = 1 itself: add 1 to --sweep instead"},
     };
 #undef CAP_MSG
 #undef PREC_MSG
