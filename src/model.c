@@ -310,8 +310,9 @@ static int fit_origin(const double *x, const double *y, int n, double *b, double
     return m - 1;
 }
 
-/* One-parameter fit in [0, 1]: refuses a value significantly below 0 (superlinear), shows one
- * within noise of 0 as 0 with a note, and notes a relative error above 50%. */
+/* One-parameter fit in [0, 1]: refuses a value significantly below 0 (superlinear) or above 1
+ * (more ranks made the job slower), shows one within noise of 0 or 1 as that bound with a note,
+ * and notes a relative error above 50%. */
 static void bound_fraction(msc_fit *fit, const char *name, double *v, double se, int dof,
                            double *lo, double *hi)
 {
@@ -323,10 +324,21 @@ static void bound_fraction(msc_fit *fit, const char *name, double *v, double se,
         fit->ok = 0;
         return;
     }
+    if (*v > 1.0 && (!isfinite(half) || *v - half > 1.0)) {
+        snprintf(fit->why, sizeof fit->why,
+                 "fitted %s = %.4g is above 1: the job got slower with more ranks (retrograde "
+                 "scaling), which no serial fraction describes; see the USL fit", name, *v);
+        fit->ok = 0;
+        return;
+    }
     if (*v < 0.0) {
         snprintf(fit->note, sizeof fit->note, "fitted %s = %.3g is within noise of 0; shown as 0",
                  name, *v);
         *v = 0.0;
+    } else if (*v > 1.0) {
+        snprintf(fit->note, sizeof fit->note,
+                 "fitted %s = %.3g is within noise of 1 (no parallel gain); shown as 1", name, *v);
+        *v = 1.0;
     } else if (isfinite(se) && *v > 0.0 && se > 0.5 * *v) {
         snprintf(fit->note, sizeof fit->note,
                  "too noisy to trust: the standard error of %s is %.0f%% of its value; add repeats",

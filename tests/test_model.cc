@@ -792,6 +792,27 @@ TEST(Fit, AmdahlShowsANoiseLevelNegativeFAsZeroWithANote) {
     EXPECT_TRUE(std::isinf(f.ceiling));
 }
 
+TEST(Fit, AmdahlRefusesAFitSignificantlyAboveOne) {
+    // every run slower on 2 ranks than on 1: S = 0.8, 0.8, 0.8 -> 1/S - 1/2 = 0.75 = f/2 -> f = 1.5
+    const double p[] = {1, 1, 1, 2, 2, 2}, s[] = {1, 1, 1, 0.8, 0.79, 0.81};
+    msc_amdahl_fit a;
+    msc_fit_amdahl(p, s, 6, &a);
+    EXPECT_FALSE(a.fit.ok);
+    EXPECT_EQ(std::string(a.fit.why).rfind("fitted f = 1.5", 0), 0u) << a.fit.why;
+    EXPECT_NE(std::string(a.fit.why).find("above 1: the job got slower with more ranks"), std::string::npos);
+}
+
+TEST(Fit, AmdahlShowsANoiseLevelFAboveOneAsOneWithANote) {
+    const double p[] = {1, 1, 2, 2}, s[] = {1, 1, 1.3, 0.75};
+    msc_amdahl_fit a;
+    msc_fit_amdahl(p, s, 4, &a);
+    ASSERT_TRUE(a.fit.ok) << a.fit.why;
+    EXPECT_EQ(a.f, 1.0);
+    EXPECT_LE(a.f_lo, a.f);
+    EXPECT_LE(a.f, a.f_hi);
+    EXPECT_NE(std::string(a.fit.note).find("within noise of 1"), std::string::npos) << a.fit.note;
+}
+
 TEST(Fit, AmdahlRefusesBadInput) {
     EXPECT_FALSE(FitAmdahl({1, 0.5}, {1.0, 2.0}).fit.ok);
     EXPECT_FALSE(FitAmdahl({1, 2}, {1.0, -2.0}).fit.ok);
