@@ -303,10 +303,7 @@ static msc_status run_sweep(const msc_options *opt, int rank, double t_init_s, p
             sum.repeat_cap = opt->repeat_auto ? opt->repeat_cap : 0;
             msc_report_sweep_text(stdout, &sum);
             if (cal_st == MSC_OK)
-                msc_report_calibration_text(stdout, &cal, sum.t1_s,
-                                            sum.t1_measured ? "measured: the median job time at p = 1"
-                                                            : "estimated from the smallest point",
-                                            &sum);
+                msc_report_calibration_text(stdout, &cal, sum.t1_s, msc_sweep_t1_source(&sum), &sum);
         }
     }
     if (rank == 0 && c.io != MSC_OK) {

@@ -632,9 +632,13 @@ msc_status msc_sweep_summarise(const msc_sweep_run *runs, int n, int weak, msc_s
             out->t1_s = first->wall.median;
         } else {
             int m = 0;
+            out->t1_baseline = 1;
             /* weak: the smallest point did p times the 1-rank work */
             for (int i = 0; i < n; i++)
-                if (runs[i].p == first->p) v[m++] = runs[i].t1_est_s / (weak ? runs[i].p : 1);
+                if (runs[i].p == first->p) {
+                    v[m++] = runs[i].t1_est_s / (weak ? runs[i].p : 1);
+                    out->t1_baseline &= runs[i].t1_baseline != 0;
+                }
             msc_sample t1;
             st = msc_sample_stats(v, m, &t1, NULL);
             out->t1_s = t1.median;
@@ -778,6 +782,13 @@ static void report_repeats(FILE *f, const msc_sweep_summary *s)
                "would narrow it)\n");
 }
 
+const char *msc_sweep_t1_source(const msc_sweep_summary *s)
+{
+    if (s->t1_measured) return "measured: the median job time at p = 1";
+    if (s->t1_baseline) return "measured by --serial-baseline (rank 0 alone) at the smallest point";
+    return "estimated from the smallest point's segment times (add p = 1 to the sweep to measure it)";
+}
+
 /* A time in a phase column, or "-" when not known. */
 static void print_phase(FILE *f, double v)
 {
@@ -834,10 +845,7 @@ void msc_report_sweep_text(FILE *f, const msc_sweep_summary *s)
                 r->digests > 1 ? " (differs between runs!)" : "", r->verified ? "" : " NOT VERIFIED");
     }
     report_phases(f, s);
-    fprintf(f, "T1 = %.6f s, %s\n", s->t1_s,
-            s->t1_measured ? "measured: the median job time at p = 1"
-                           : "estimated from the smallest point's segment times (add p = 1 to the "
-                             "sweep to measure it)");
+    fprintf(f, "T1 = %.6f s, %s\n", s->t1_s, msc_sweep_t1_source(s));
     if (!s->weak)
         fprintf(f, "Digests: %s\n", s->digests_agree ? "one digest at every p, as it must be"
                                                       : "DIFFER between points: a bug, please report it");

@@ -41,19 +41,23 @@ static void help(FILE *f)
 "Karp-Flatt e(p), imbalance, digest), the fitted Amdahl, USL or Gustafson model with 95%%\n"
 "intervals, warnings, and the what-if planner: the same code and text as `mpiscale --sweep`.\n"
 "Runs that did not complete or failed verification are left out and counted. Runs of one study\n"
-"that differ in segments, schedule, kernel version or MPI library are refused: say which differs.\n"
+"that differ in segments, schedule kind, --slow-rank, kernel version, compiler or MPI library are\n"
+"refused, saying which differs, and so is a run read twice (the same run in two files).\n"
 "\n"
 "Options:\n"
+"  Every FILE output is written whole or not at all; '-' writes it to stdout.\n"
 "      --csv FILE            the tables as CSV: one row per study and rank count, with the\n"
 "                            fitted parameters and the model's predicted speedup\n"
 "      --markdown FILE       the tables and fits as Markdown (for a wiki or a pull request)\n"
 "      --extrap FILE         every run as Extra-P JSON Lines input ({\"params\":{\"p\":P},\n"
 "                            \"callpath\":STUDY,\"metric\":\"time\",\"value\":SECONDS}); load it\n"
-"                            in Extra-P to fit its performance models\n"
+"                            in Extra-P to fit its performance models. Extra-P needs every study\n"
+"                            at the same rank counts: give one study's files when they differ\n"
 "      --plots PREFIX        plots per study through gnuplot (Debian: gnuplot-nox), PNG and SVG,\n"
 "                            %dx%d: PREFIX<study>-speedup (with the ideal line and the fitted\n"
 "                            Amdahl and USL curves), -efficiency, -time (log-log). A PREFIX\n"
-"                            ending in '/' is a directory, made if missing\n"
+"                            ending in '/' is a directory, made if missing. gnuplot is looked\n"
+"                            up on PATH, or named by the environment variable MSC_GNUPLOT\n"
 "      --html FILE           one self-contained page (tables, fits, warnings, plots inline): the\n"
 "                            file to send a collaborator. Needs gnuplot\n"
 "      --target-speedup X    planner: the ranks needed for speedup X (> 1)\n"
@@ -192,9 +196,10 @@ static msc_status read_inputs(const report_opts *o, msc_study_set *set, char *er
                 continue;
             }
             char why[512];
+            const int64_t bad_before = set->malformed;
             msc_status ls = msc_study_add_line(set, line, name, no, why, sizeof why);
-            if (ls == MSC_ERR_USAGE && strstr(why, "cannot join the study") != NULL) {
-                st = msc_fail(ls, err, len, "%s", why); /* incompatible runs: never skipped */
+            if (ls == MSC_ERR_USAGE && set->malformed == bad_before) {
+                st = msc_fail(ls, err, len, "%s", why); /* incompatible or repeated runs: never skipped */
                 break;
             }
             if (ls == MSC_ERR_USAGE) {
@@ -216,10 +221,11 @@ static msc_status read_inputs(const report_opts *o, msc_study_set *set, char *er
         fprintf(stderr, "%s: ... %lld malformed lines in all\n", PROG, (long long)set->malformed);
     if (set->malformed > 0 && !o->skip_malformed)
         return msc_fail(MSC_ERR_USAGE, err, len,
-                        "%lld line%s above %s not run records: fix or remove them, or pass "
-                        "--skip-malformed to analyse the rest",
+                        "%lld line%s above %s: fix or remove %s, or pass --skip-malformed to "
+                        "analyse the rest",
                         (long long)set->malformed, set->malformed == 1 ? "" : "s",
-                        set->malformed == 1 ? "is" : "are");
+                        set->malformed == 1 ? "is not a run record" : "are not run records",
+                        set->malformed == 1 ? "it" : "them");
     if (set->records == 0)
         return msc_fail(MSC_ERR_USAGE, err, len, "no run record in the input: write some with "
                                                  "mpiscale --json FILE");
@@ -228,22 +234,46 @@ static msc_status read_inputs(const report_opts *o, msc_study_set *set, char *er
 
 /* ---- outputs ---------------------------------------------------------------------------------- */
 
-/* Writes `data` to path through a temporary file in the same directory, fsynced and renamed over
- * path, so a reader sees the old file or the new one, never a part. */
-static msc_status write_whole(const char *path, const char *data, size_t n, char *err, size_t len)
+/* Writes n bytes to f and flushes; 1 when all went. */
+static int write_all(FILE *f, const char *data, size_t n)
 {
+    return fwrite(data, 1, n, f) == n && fflush(f) == 0;
+}
+
+/* Writes `data` to path through a temporary file in the same directory, fsynced and renamed over
+ * path, so a reader sees the old file or the new one, never a part. A symbolic link is followed
+ * (the file it names is replaced, the link stays); "-" is stdout, and a path that exists and is not
+ * a regular file (a pipe, a device) is written directly. */
+static msc_status write_whole(const char *given, const char *data, size_t n, char *err, size_t len)
+{
+    if (strcmp(given, "-") == 0)
+        return write_all(stdout, data, n) ? MSC_OK
+                                          : msc_fail(MSC_ERR_IO, err, len, "stdout: %s", strerror(errno));
+    struct stat sb;
+    if (stat(given, &sb) == 0 && !S_ISREG(sb.st_mode)) {
+        if (S_ISDIR(sb.st_mode)) return msc_fail(MSC_ERR_IO, err, len, "'%s': is a directory", given);
+        FILE *f = fopen(given, "w");
+        if (f == NULL) return msc_fail(MSC_ERR_IO, err, len, "'%s': %s", given, strerror(errno));
+        int ok = write_all(f, data, n);
+        const int e = errno;
+        ok = fclose(f) == 0 && ok;
+        return ok ? MSC_OK : msc_fail(MSC_ERR_IO, err, len, "'%s': %s", given, strerror(e));
+    }
+    char real[4096];
+    const char *path = given;
+    if (lstat(given, &sb) == 0 && S_ISLNK(sb.st_mode) && realpath(given, real) != NULL) path = real;
     char tmp[4096];
     if (snprintf(tmp, sizeof tmp, "%s.tmp.%ld", path, (long)getpid()) >= (int)sizeof tmp)
         return msc_fail(MSC_ERR_IO, err, len, "'%s': path too long", path);
     FILE *f = fopen(tmp, "w");
-    if (f == NULL) return msc_fail(MSC_ERR_IO, err, len, "'%s': %s", path, strerror(errno));
-    int ok = fwrite(data, 1, n, f) == n && fflush(f) == 0 && fsync(fileno(f)) == 0;
+    if (f == NULL) return msc_fail(MSC_ERR_IO, err, len, "'%s': %s", given, strerror(errno));
+    int ok = write_all(f, data, n) && fsync(fileno(f)) == 0;
     const int saved = errno;
     ok = fclose(f) == 0 && ok;
     if (ok && rename(tmp, path) == 0) return MSC_OK;
     const int e = ok ? errno : saved;
     remove(tmp);
-    return msc_fail(MSC_ERR_IO, err, len, "'%s': %s", path, strerror(e));
+    return msc_fail(MSC_ERR_IO, err, len, "'%s': %s", given, strerror(e));
 }
 
 /* What one renderer writes, captured in memory. */
@@ -296,18 +326,24 @@ static msc_status plot_prefix(const char *base, const msc_study *s, char *out, s
     return MSC_OK;
 }
 
-/* Makes the directory of a prefix ending in '/' (one level), so --plots plots/ just works. */
+/* Makes the directory of a prefix ending in '/', and its parents (as mkdir -p), so --plots
+ * plots/ just works. */
 static msc_status prefix_dir(const char *prefix, char *err, size_t len)
 {
     const size_t n = strlen(prefix);
     if (n == 0 || prefix[n - 1] != '/') return MSC_OK;
     char dir[4096];
     if (n >= sizeof dir) return msc_fail(MSC_ERR_IO, err, len, "--plots: '%s': path too long", prefix);
-    memcpy(dir, prefix, n - 1);
-    dir[n - 1] = '\0';
-    struct stat sb;
-    if (n > 1 && stat(dir, &sb) != 0 && mkdir(dir, 0777) != 0)
-        return msc_fail(MSC_ERR_IO, err, len, "--plots: cannot make '%s': %s", dir, strerror(errno));
+    memcpy(dir, prefix, n);
+    dir[n] = '\0';
+    for (size_t i = 1; i < n; i++) { /* each '/' ends a directory to make */
+        if (dir[i] != '/') continue;
+        dir[i] = '\0';
+        struct stat sb;
+        if (stat(dir, &sb) != 0 && mkdir(dir, 0777) != 0 && errno != EEXIST)
+            return msc_fail(MSC_ERR_IO, err, len, "--plots: cannot make '%s': %s", dir, strerror(errno));
+        dir[i] = '/';
+    }
     return MSC_OK;
 }
 
@@ -416,6 +452,7 @@ int main(int argc, char **argv)
     memset(&set, 0, sizeof set);
     st = read_inputs(&o, &set, err, sizeof err);
     if (st == MSC_OK) st = msc_study_finish(&set, o.target_speedup, o.min_efficiency, err, sizeof err);
+    const int nothing = st == MSC_OK && set.summarised == 0;
     if (st == MSC_OK && !o.quiet) {
         for (int i = 0; i < set.n; i++) {
             if (i) printf("\n");
@@ -426,6 +463,9 @@ int main(int argc, char **argv)
                    (long long)set.malformed, set.malformed == 1 ? "" : "s");
         fflush(stdout);
     }
+    if (nothing) /* every study says why; the outputs would hold nothing */
+        st = msc_fail(MSC_ERR_USAGE, err, sizeof err, "nothing to analyse: no study has a run to "
+                                                      "analyse (see the reasons above), no output written");
     /* Each output is independent: one that fails does not stop the others, and the first failure
      * sets the exit code. */
     struct { const char *path, *opt; int kind; } tables[] = {
@@ -457,6 +497,10 @@ int main(int argc, char **argv)
         }
     }
     if (st != MSC_OK) fprintf(stderr, "%s: %s\n", PROG, err);
+    if ((fflush(stdout) != 0 || ferror(stdout)) && out == MSC_OK) { /* a full disk under > report.txt */
+        fprintf(stderr, "%s: writing the report to stdout failed: %s\n", PROG, strerror(errno));
+        out = MSC_ERR_IO;
+    }
     msc_study_set_free(&set);
     return msc_exit_code(st != MSC_OK ? st : out);
 }

@@ -21,8 +21,20 @@ typedef struct record {
     msc_study_key key;
     msc_study_setup setup;
     msc_sweep_run run;
-    int kept; /* complete and verified */
+    int kept;        /* complete and verified */
+    uint64_t id;     /* identifies the run, to catch one read twice */
 } record;
+
+/* FNV-1a, 64 bits, over n bytes, continuing from h. */
+static uint64_t fnv1a(uint64_t h, const void *data, size_t n)
+{
+    const unsigned char *c = (const unsigned char *)data;
+    for (size_t i = 0; i < n; i++) h = (h ^ c[i]) * UINT64_C(1099511628211);
+    return h;
+}
+
+#define MAX_RANKS 1000000 /* as --sweep's largest rank count */
+#define MAX_TIME_S 1e9    /* about 30 years: anything longer is a damaged record */
 
 /* A "file:line: what" refusal of a record, what formatted from fmt. */
 static msc_status bad(char *err, size_t len, const char *where, const char *fmt, ...)
@@ -94,7 +106,8 @@ static msc_status parse_record(const char *line, const char *where, record *r, c
         return msc_fail(MSC_ERR_USAGE, err, len, "%s: not valid JSON: %s (column %d)", where, jerr.text,
                         jerr.column);
     msc_status st = MSC_OK;
-    const char *kernel = NULL, *status = NULL, *digest = NULL, *sched = "block", *mpi = "";
+    const char *kernel = NULL, *status = NULL, *digest = NULL, *sched = "block", *mpi = "",
+               *compiler = "", *started = "", *t1_source = "estimated";
     int64_t schema = 0, kv = 0, start = 0, end = 0, segments = 0, ranks = 0, nodes = 0;
     double wall = 0, t1 = 0, serial_fraction = 0, imbalance = 0;
     json_t *params = NULL, *range = NULL, *sweep = NULL, *hosts = NULL, *verified = NULL;
@@ -128,6 +141,46 @@ static msc_status parse_record(const char *line, const char *where, record *r, c
     if (json_object_get(o, "mpi_library") != NULL &&
         (st = get_string(o, "mpi_library", &mpi, where, err, len)) != MSC_OK)
         goto done;
+    if ((json_object_get(o, "compiler") != NULL &&
+         (st = get_string(o, "compiler", &compiler, where, err, len)) != MSC_OK) ||
+        (json_object_get(o, "start_time") != NULL &&
+         (st = get_string(o, "start_time", &started, where, err, len)) != MSC_OK) ||
+        (json_object_get(o, "t1_source") != NULL &&
+         (st = get_string(o, "t1_source", &t1_source, where, err, len)) != MSC_OK))
+        goto done;
+    /* values a real run cannot have: a damaged or hand-edited record */
+    if (ranks > MAX_RANKS || nodes > ranks) {
+        st = bad(err, len, where, "\"%s\" is out of range", ranks > MAX_RANKS ? "ranks" : "nodes");
+        goto done;
+    }
+    if (wall > MAX_TIME_S || (isfinite(t1) && !(t1 > 0.0 && t1 <= MAX_TIME_S))) {
+        st = bad(err, len, where, "\"%s\" is not a plausible time", wall > MAX_TIME_S ? "wall_s" : "t1_s");
+        goto done;
+    }
+    if ((isfinite(serial_fraction) && !(serial_fraction >= 0.0 && serial_fraction <= 1.0)) ||
+        (isfinite(imbalance) && !(imbalance >= 0.0))) {
+        st = bad(err, len, where, "\"%s\" is out of range",
+                 isfinite(imbalance) && !(imbalance >= 0.0) ? "imbalance" : "serial_fraction");
+        goto done;
+    }
+    if (strlen(digest) != 16 || strspn(digest, "0123456789abcdef") != 16) {
+        st = bad(err, len, where, "\"%s\" is not 16 hexadecimal digits", "digest");
+        goto done;
+    }
+    {
+        json_t *slow = json_object_get(o, "slow_rank");
+        json_t *sr = json_is_object(slow) ? json_object_get(slow, "rank") : NULL;
+        json_t *sf = json_is_object(slow) ? json_object_get(slow, "factor") : NULL;
+        if (slow == NULL || json_is_null(slow))
+            snprintf(r->setup.slow_rank, sizeof r->setup.slow_rank, "none");
+        else if (json_is_integer(sr) && json_is_integer(sf))
+            snprintf(r->setup.slow_rank, sizeof r->setup.slow_rank, "%lld:%lld",
+                     (long long)json_integer_value(sr), (long long)json_integer_value(sf));
+        else {
+            st = bad(err, len, where, "\"%s\" is not null or {\"rank\": R, \"factor\": F}", "slow_rank");
+            goto done;
+        }
+    }
     params = json_object_get(o, "params");
     range = json_object_get(o, "range");
     verified = json_object_get(o, "verified");
@@ -204,6 +257,7 @@ static msc_status parse_record(const char *line, const char *where, record *r, c
     if ((st = copy_field(r->key.kernel, sizeof r->key.kernel, kernel, "kernel", where, err, len)) != MSC_OK ||
         (st = copy_field(r->key.params, sizeof r->key.params, params_text, "params", where, err, len)) != MSC_OK ||
         (st = copy_field(r->setup.schedule, sizeof r->setup.schedule, sched, "schedule", where, err, len)) != MSC_OK ||
+        (st = copy_field(r->setup.compiler, sizeof r->setup.compiler, compiler, "compiler", where, err, len)) != MSC_OK ||
         (st = copy_field(r->setup.mpi_library, sizeof r->setup.mpi_library, mpi, "mpi_library", where, err, len)) != MSC_OK ||
         (st = copy_field(r->run.digest, sizeof r->run.digest, digest, "digest", where, err, len)) != MSC_OK)
         goto done;
@@ -223,7 +277,19 @@ static msc_status parse_record(const char *line, const char *where, record *r, c
     r->run.serial_s = serial_fraction * t1;
     r->run.imbalance = isfinite(imbalance) ? imbalance : 0.0;
     r->run.verified = json_is_true(verified);
+    r->run.t1_baseline = strcmp(t1_source, "baseline") == 0;
     r->kept = r->run.verified && strcmp(status, "complete") == 0 && isfinite(t1);
+    r->setup.schedule[strcspn(r->setup.schedule, ":")] = '\0'; /* the kind: default chunks scale with p */
+    {
+        const int64_t run_no = json_is_integer(json_object_get(sweep, "run"))
+                                   ? (int64_t)json_integer_value(json_object_get(sweep, "run"))
+                                   : -1;
+        uint64_t h = fnv1a(UINT64_C(14695981039346656037), started, strlen(started) + 1);
+        h = fnv1a(h, &ranks, sizeof ranks);
+        h = fnv1a(h, &wall, sizeof wall);
+        h = fnv1a(h, &run_no, sizeof run_no);
+        r->id = fnv1a(h, digest, strlen(digest));
+    }
 done:
     free(params_text);
     json_decref(o);
@@ -256,22 +322,37 @@ static void params_words(const char *json, char *out, size_t size)
     json_decref(o);
 }
 
-static void make_title(msc_study *s)
+/* The title, and a slug no other study of the set has. */
+static void make_title(msc_study *s, const msc_study_set *set)
 {
     char words[200];
     params_words(s->key.params, words, sizeof words);
     snprintf(s->title, sizeof s->title, "%s%s%s, [%lld, %lld), %s", s->key.kernel, words[0] ? " " : "",
              words, (long long)s->key.start, (long long)s->key.end, s->key.weak ? "weak" : "strong");
-    /* slug: letters, digits and dots kept, runs of anything else become one '-' */
+    /* slug: letters, digits and dots kept, a minus sign before a digit becomes 'm' (so that
+     * [-5, 9) and [5, 9) differ), runs of anything else become one '-'; room is left for a
+     * "-N" that tells apart studies whose slugs would still be equal */
+    const size_t room = sizeof s->slug - 8;
     size_t n = 0;
-    for (const char *c = s->title; *c && n + 1 < sizeof s->slug; c++) {
-        if (isalnum((unsigned char)*c) || *c == '.')
+    for (const char *c = s->title; *c && n + 1 < room; c++) {
+        const int minus = *c == '-' && isdigit((unsigned char)c[1]) && (c == s->title || !isalnum((unsigned char)c[-1]));
+        if (minus) {
+            if (n > 0 && s->slug[n - 1] != '-') s->slug[n++] = '-';
+            if (n + 1 < room) s->slug[n++] = 'm';
+        } else if (isalnum((unsigned char)*c) || *c == '.') {
             s->slug[n++] = (char)tolower((unsigned char)*c);
-        else if (n > 0 && s->slug[n - 1] != '-')
+        } else if (n > 0 && s->slug[n - 1] != '-') {
             s->slug[n++] = '-';
+        }
     }
     while (n > 0 && s->slug[n - 1] == '-') n--;
     s->slug[n] = '\0';
+    for (int k = 2;; k++) {
+        int taken = 0;
+        for (int i = 0; i < set->n && !taken; i++) taken = &set->v[i] != s && strcmp(set->v[i].slug, s->slug) == 0;
+        if (!taken) break;
+        snprintf(s->slug + n, sizeof s->slug - n, "-%d", k);
+    }
 }
 
 static int same_key(const msc_study_key *a, const msc_study_key *b)
@@ -299,6 +380,16 @@ static const char *setup_differs(const msc_study_setup *a, const msc_study_setup
         snprintf(vb, size, "%s", b->schedule);
         return "schedule";
     }
+    if (strcmp(a->slow_rank, b->slow_rank) != 0) {
+        snprintf(va, size, "%s", a->slow_rank);
+        snprintf(vb, size, "%s", b->slow_rank);
+        return "--slow-rank";
+    }
+    if (strcmp(a->compiler, b->compiler) != 0) {
+        snprintf(va, size, "\"%s\"", a->compiler);
+        snprintf(vb, size, "\"%s\"", b->compiler);
+        return "compiler";
+    }
     if (strcmp(a->mpi_library, b->mpi_library) != 0) {
         snprintf(va, size, "\"%s\"", a->mpi_library);
         snprintf(vb, size, "\"%s\"", b->mpi_library);
@@ -321,6 +412,21 @@ msc_status msc_study_add_line(msc_study_set *set, const char *line, const char *
         set->malformed += st == MSC_ERR_USAGE;
         return st;
     }
+    for (int64_t k = 0; k < set->n_seen; k++)
+        if (set->seen[k].hash == r.id)
+            return msc_fail(MSC_ERR_USAGE, err, len,
+                            "%s: the same run as %s (same start time, ranks, job time and digest): "
+                            "a file given twice, or runs copied into two files? Give each run once",
+                            where, set->seen[k].where);
+    if (set->n_seen == set->cap_seen) {
+        const int64_t cap = set->cap_seen ? 2 * set->cap_seen : 64;
+        msc_seen_run *v = (msc_seen_run *)realloc(set->seen, (size_t)cap * sizeof *v);
+        if (v == NULL) return msc_fail(MSC_ERR_NOMEM, err, len, "out of memory");
+        set->seen = v;
+        set->cap_seen = cap;
+    }
+    set->seen[set->n_seen].hash = r.id;
+    snprintf(set->seen[set->n_seen++].where, sizeof set->seen[0].where, "%s", where);
     set->records++;
     int i = 0;
     while (i < set->n && !same_key(&set->v[i].key, &r.key)) i++;
@@ -337,7 +443,7 @@ msc_status msc_study_add_line(msc_study_set *set, const char *line, const char *
         s->key = r.key;
         s->setup = r.setup;
         snprintf(s->first, sizeof s->first, "%s", where);
-        make_title(s);
+        make_title(s, set);
     }
     msc_study *s = &set->v[i];
     char va[176], vb[176];
@@ -369,18 +475,26 @@ msc_status msc_study_add_line(msc_study_set *set, const char *line, const char *
 msc_status msc_study_finish(msc_study_set *set, double target_speedup, double min_efficiency,
                             char *err, size_t len)
 {
+    set->summarised = 0;
     for (int i = 0; i < set->n; i++) {
         msc_study *s = &set->v[i];
         s->summarised = 0;
-        if (s->n_runs == 0) continue;
+        if (s->n_runs == 0) {
+            snprintf(s->why, sizeof s->why, "every run was left out (not complete, not verified, or "
+                                            "without a T1)");
+            continue;
+        }
         msc_status st = msc_sweep_summarise(s->runs, s->n_runs, s->key.weak, &s->sum);
         if (st == MSC_ERR_NOMEM) return msc_fail(st, err, len, "out of memory");
-        if (st != MSC_OK)
-            return msc_fail(st, err, len, "study \"%s\": more than %d distinct rank counts", s->title,
-                            MSC_SWEEP_ROWS);
+        if (st != MSC_OK) {
+            snprintf(s->why, sizeof s->why, "more than %d distinct rank counts: analyse fewer at a time",
+                     MSC_SWEEP_ROWS);
+            continue;
+        }
         s->sum.target_speedup = target_speedup;
         s->sum.min_efficiency = min_efficiency;
         s->summarised = 1;
+        set->summarised++;
     }
     return MSC_OK;
 }
@@ -389,6 +503,7 @@ void msc_study_set_free(msc_study_set *set)
 {
     for (int i = 0; i < set->n; i++) free(set->v[i].runs);
     free(set->v);
+    free(set->seen);
     memset(set, 0, sizeof *set);
 }
 
@@ -402,10 +517,10 @@ void msc_study_text(FILE *f, const msc_study *s, int index, int count)
             (long long)s->setup.segments, s->key.weak ? " per rank" : "", s->setup.schedule,
             s->setup.kernel_version);
     if (s->left_out > 0)
-        fprintf(f, "warning: %d run%s left out: not complete or not verified\n", s->left_out,
-                s->left_out == 1 ? "" : "s");
+        fprintf(f, "warning: %d run%s left out: not complete, not verified, or without a T1\n",
+                s->left_out, s->left_out == 1 ? "" : "s");
     if (!s->summarised) {
-        fprintf(f, "No run to analyse.\n");
+        fprintf(f, "Not analysed: %s.\n", s->why[0] ? s->why : "no run");
         return;
     }
     msc_report_sweep_text(f, &s->sum);
@@ -468,7 +583,8 @@ void msc_study_csv(FILE *f, const msc_study_set *set)
             csv_num(f, r->efficiency);
             csv_num(f, r->karp_flatt);
             csv_num(f, r->imbalance);
-            fprintf(f, ",%d,%s", r->verified, r->digest);
+            fprintf(f, ",%d,", r->verified);
+            csv_str(f, r->digest);
             /* the model's prediction at this p: Amdahl (strong) or Gustafson (weak) */
             double model = NAN;
             if (!m->weak && m->amdahl.fit.ok) model = msc_amdahl_speedup(m->amdahl.f, r->p);
@@ -515,10 +631,11 @@ void msc_study_markdown(FILE *f, const msc_study_set *set)
         md_text(f, s->title);
         fprintf(f, "\n\n%d runs, %lld segments%s, schedule %s", s->n_runs, (long long)s->setup.segments,
                 s->key.weak ? " per rank" : "", s->setup.schedule);
-        if (s->left_out > 0) fprintf(f, "; %d runs left out (not complete or not verified)", s->left_out);
+        if (s->left_out > 0)
+            fprintf(f, "; %d runs left out (not complete, not verified, or without a T1)", s->left_out);
         fprintf(f, ".\n\n");
         if (!s->summarised) {
-            fprintf(f, "No run to analyse.\n");
+            fprintf(f, "Not analysed: %s.\n", s->why[0] ? s->why : "no run");
             continue;
         }
         const msc_sweep_summary *m = &s->sum;
@@ -537,8 +654,17 @@ void msc_study_markdown(FILE *f, const msc_study_set *set)
             fprintf(f, " | %.2f%% | `%s`%s%s |\n", 100.0 * r->imbalance, r->digest,
                     r->oversubscribed ? " (ranks share cores)" : "", r->verified ? "" : " **not verified**");
         }
-        fprintf(f, "\nT1 = %.6f s (%s).\n", m->t1_s,
-                m->t1_measured ? "measured at p = 1" : "estimated from the smallest point");
+        fprintf(f, "\nT1 = %.6f s, %s.\n", m->t1_s, msc_sweep_t1_source(m));
+        /* the warnings of the text report that bear on the table */
+        for (int k = 0; k < m->n_rows; k++)
+            if (m->rows[k].oversubscribed > 0)
+                fprintf(f, "\n- **warning**: at p = %d ranks share cores: time-sharing, not scaling", m->rows[k].p);
+        if (m->fit_skipped_rows > 0 || m->fit_skipped_runs > 0)
+            fprintf(f, "\n- the fits leave out %d point%s whose ranks share cores and %d outlier run%s",
+                    m->fit_skipped_rows, m->fit_skipped_rows == 1 ? "" : "s", m->fit_skipped_runs,
+                    m->fit_skipped_runs == 1 ? "" : "s");
+        if (!m->weak && !m->digests_agree) fprintf(f, "\n- **warning**: the digests differ between points");
+        fprintf(f, "\n");
         if (m->weak) {
             if (m->gustafson.fit.ok) {
                 fprintf(f, "\n- Gustafson: serial fraction α = %.4f", m->gustafson.alpha);
@@ -576,8 +702,36 @@ void msc_study_markdown(FILE *f, const msc_study_set *set)
 
 /* ---- Extra-P ---------------------------------------------------------------------------------- */
 
+/* 1 when study s ran at p. */
+static int has_p(const msc_study *s, int p)
+{
+    for (int j = 0; j < s->n_runs; j++)
+        if (s->runs[j].p == p) return 1;
+    return 0;
+}
+
 msc_status msc_study_extrap(FILE *f, const msc_study_set *set, char *err, size_t len)
 {
+    /* Extra-P needs every call path measured at the same coordinates */
+    const msc_study *first = NULL;
+    for (int i = 0; i < set->n; i++) {
+        const msc_study *s = &set->v[i];
+        if (s->n_runs == 0) continue;
+        if (first == NULL) {
+            first = s;
+            continue;
+        }
+        for (int pass = 0; pass < 2; pass++) {
+            const msc_study *a = pass ? s : first, *b = pass ? first : s;
+            for (int j = 0; j < a->n_runs; j++)
+                if (!has_p(b, a->runs[j].p))
+                    return msc_fail(MSC_ERR_USAGE, err, len,
+                                    "Extra-P needs every study measured at the same rank counts, but "
+                                    "\"%s\" has p = %d and \"%s\" has not: write one study at a "
+                                    "time (give only its files)",
+                                    a->title, a->runs[j].p, b->title);
+        }
+    }
     for (int i = 0; i < set->n; i++) {
         const msc_study *s = &set->v[i];
         for (int j = 0; j < s->n_runs; j++) {

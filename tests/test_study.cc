@@ -38,6 +38,10 @@ struct RunSpec {
     int cores = 2;           // cores of the one host
     const char *mpi = "Open MPI v4.1.4";
     double scatter_s = 0.001, compute_s = 0.5, gather_s = 0.002; // slowest rank's phases
+    int64_t chunk = 0;       // the schedule's chunk as run (a default one scales with p)
+    int slow_rank = -1, slow_factor = 1;
+    const char *compiler = "gcc 12.2.0";
+    double baseline_s = -1;  // --serial-baseline: rank 0 alone, or -1
 };
 
 // A run record as mpiscale writes it: built as a msc_run_record and rendered by msc_report_json,
@@ -53,8 +57,9 @@ std::string Line(const RunSpec &s) {
     r.range = msc_range{s.lo, s.hi};
     r.segments = s.segments;
     r.schedule.kind = s.schedule;
-    r.slow_rank = -1;
-    r.slow_factor = 1;
+    r.schedule.chunk = s.chunk;
+    r.slow_rank = s.slow_rank;
+    r.slow_factor = s.slow_factor;
     r.sweep_mode = s.sweep_mode;
     r.ranks = s.ranks;
     r.nodes = 1;
@@ -72,14 +77,18 @@ std::string Line(const RunSpec &s) {
     r.measure.serial_s = s.serial_s;
     r.measure.compute_sum_s = s.t1_s - s.serial_s;
     r.measure.compute_max_s = (s.t1_s - s.serial_s) / s.ranks;
-    r.measure.baseline_s = -1;
+    r.measure.baseline_s = s.baseline_s;
+    r.measure.baseline_compute_s = s.baseline_s > 0 ? s.baseline_s - s.serial_s : 0;
     r.phases[MSC_PHASE_SCATTER].max_s = s.scatter_s;
     r.phases[MSC_PHASE_COMPUTE].max_s = s.compute_s;
     r.phases[MSC_PHASE_GATHER].max_s = s.gather_s;
     msc_model_analyse(&r.measure, &r.analysis);
     std::snprintf(r.mpi_library, sizeof r.mpi_library, "%s", s.mpi);
-    std::snprintf(r.compiler, sizeof r.compiler, "gcc");
-    std::snprintf(r.start_time, sizeof r.start_time, "2026-11-22T00:00:00Z");
+    std::snprintf(r.compiler, sizeof r.compiler, "%s", s.compiler);
+    static int calls = 0; // every call is another run: its own start time
+    const int k = calls++;
+    std::snprintf(r.start_time, sizeof r.start_time, "2026-11-22T%02d:%02d:%02dZ", k / 3600 % 24,
+                  k / 60 % 60, k % 60);
     char *json = msc_report_json(&r);
     EXPECT_NE(json, nullptr);
     std::string out = json != nullptr ? json : "";
@@ -231,6 +240,121 @@ TEST(StudyRead, RefusesIncompatibleRunsSayingWhatDiffers) {
     }
 }
 
+TEST(StudyRead, RefusesSlowRankCompilerAndKernelVersionMixes) {
+    RunSpec base, slow, cc;
+    slow.slow_rank = 1;
+    slow.slow_factor = 3;
+    cc.compiler = "clang 14";
+    {
+        Set s;
+        ASSERT_EQ(s.Add(Line(base)), MSC_OK);
+        std::string why;
+        EXPECT_EQ(s.Add(Line(slow), 2, &why), MSC_ERR_USAGE);
+        EXPECT_NE(why.find("its runs differ in --slow-rank: none at runs.jsonl:1, 1:3 here"), std::string::npos) << why;
+        EXPECT_EQ(s.Add(Line(cc), 3, &why), MSC_ERR_USAGE);
+        EXPECT_NE(why.find("its runs differ in compiler: \"gcc 12.2.0\" at runs.jsonl:1, \"clang 14\" here"),
+                  std::string::npos) << why;
+        json_t *o = json_loads(Line(base).c_str(), 0, nullptr);
+        json_object_set_new(o, "kernel_version", json_integer(7));
+        char *t = json_dumps(o, JSON_COMPACT);
+        EXPECT_EQ(s.Add(t, 4, &why), MSC_ERR_USAGE);
+        EXPECT_NE(why.find("its runs differ in kernel version: 1 at runs.jsonl:1, 7 here"), std::string::npos) << why;
+        std::free(t);
+        json_decref(o);
+        EXPECT_EQ(s.set.v[0].n_runs, 1);
+    }
+}
+
+TEST(StudyRead, DefaultChunksThatScaleWithPJoinOneStudy) {
+    // dynamic's default chunk is S/64P: 16 at p = 1, 8 at p = 2 — the same setting
+    Set s;
+    RunSpec a, b;
+    a.schedule = b.schedule = MSC_SCHED_DYNAMIC;
+    a.chunk = 16;
+    b.chunk = 8;
+    b.ranks = 2;
+    ASSERT_EQ(s.Add(Line(a)), MSC_OK);
+    ASSERT_EQ(s.Add(Line(b), 2), MSC_OK);
+    ASSERT_EQ(s.set.n, 1);
+    EXPECT_STREQ(s.set.v[0].setup.schedule, "dynamic");
+    EXPECT_EQ(s.set.v[0].n_runs, 2);
+}
+
+TEST(StudyRead, RefusesTheSameRunReadTwiceNamingBoth) {
+    Set s;
+    const std::string line = Line(RunSpec());
+    ASSERT_EQ(s.Add(line, 1), MSC_OK);
+    std::string why;
+    EXPECT_EQ(s.Add(line, 9, &why), MSC_ERR_USAGE);
+    EXPECT_EQ(why.rfind("runs.jsonl:9: the same run as runs.jsonl:1 (same start time, ranks, job time and "
+                        "digest)", 0), 0u) << why;
+    EXPECT_EQ(s.set.v[0].n_runs, 1);
+    EXPECT_EQ(s.set.malformed, 0); // not a malformed line: --skip-malformed must not skip it
+}
+
+TEST(StudyRead, OversubscribedOnlyWithMoreRanksThanCores) {
+    Set s;
+    RunSpec a;
+    a.ranks = 2;
+    a.cores = 2; // as many ranks as cores: not oversubscribed
+    ASSERT_EQ(s.Add(Line(a)), MSC_OK);
+    EXPECT_EQ(s.set.v[0].runs[0].oversubscribed, 0);
+}
+
+TEST(StudyRead, SlugsTellNegativeRangesAndEqualSlugsApart) {
+    Set s;
+    RunSpec a, b, c;
+    a.kernel = b.kernel = "do_math";
+    a.params = b.params = {};
+    a.lo = -1000000;
+    a.hi = b.hi = 9000000;
+    b.lo = 1000000;
+    ASSERT_EQ(s.Add(Line(a)), MSC_OK);
+    ASSERT_EQ(s.Add(Line(b), 2), MSC_OK);
+    ASSERT_EQ(s.set.n, 2);
+    EXPECT_STREQ(s.set.v[0].title, "do_math, [-1000000, 9000000), strong");
+    EXPECT_STREQ(s.set.v[0].slug, "do-math-m1000000-9000000-strong");
+    EXPECT_STREQ(s.set.v[1].slug, "do-math-1000000-9000000-strong");
+    // titles that differ only in characters the slug drops get a number
+    c.params = {"serial=0.3"};
+    msc_study fake = s.set.v[1];
+    std::snprintf(fake.slug, sizeof fake.slug, "amdahl-serial-0.3-0-2000000-strong");
+    s.set.v[1] = fake; // occupy the slug the next study would get
+    ASSERT_EQ(s.Add(Line(c), 3), MSC_OK);
+    EXPECT_STREQ(s.set.v[2].slug, "amdahl-serial-0.3-0-2000000-strong-2");
+}
+
+TEST(StudyRead, RefusesImplausibleValues) {
+    const std::string good = Line(RunSpec());
+    auto with = [&](const char *key, json_t *v) {
+        json_t *o = json_loads(good.c_str(), 0, nullptr);
+        json_object_set_new(o, key, v);
+        char *t = json_dumps(o, JSON_COMPACT);
+        std::string out = t;
+        std::free(t);
+        json_decref(o);
+        return out;
+    };
+    struct Case {
+        std::string line;
+        const char *why;
+    } cases[] = {
+        {with("t1_s", json_real(-1.0)), "runs.jsonl:2: \"t1_s\" is not a plausible time"},
+        {with("wall_s", json_real(1e300)), "runs.jsonl:2: \"wall_s\" is not a plausible time"},
+        {with("serial_fraction", json_real(-5)), "runs.jsonl:2: \"serial_fraction\" is out of range"},
+        {with("imbalance", json_real(-3)), "runs.jsonl:2: \"imbalance\" is out of range"},
+        {with("ranks", json_integer(2000000)), "runs.jsonl:2: \"ranks\" is out of range"},
+        {with("digest", json_string("ab,\"c|d")), "runs.jsonl:2: \"digest\" is not 16 hexadecimal digits"},
+        {with("slow_rank", json_integer(3)), "runs.jsonl:2: \"slow_rank\" is not null or {"},
+    };
+    for (const Case &c : cases) {
+        Set s;
+        std::string why;
+        EXPECT_EQ(s.Add(c.line, 2, &why), MSC_ERR_USAGE) << c.line;
+        EXPECT_EQ(why.rfind(c.why, 0), 0u) << why;
+    }
+}
+
 TEST(StudyRead, ReportsMalformedLinesWithFileAndLine) {
     const std::string good = Line(RunSpec());
     auto without = [&](const char *key) {
@@ -296,6 +420,40 @@ void AddAmdahl(Set &s, double f, std::vector<int> ps, int repeats) {
             r.serial_s = 2.0 * f / 2;
             ASSERT_EQ(s.Add(Line(r), no++), MSC_OK);
         }
+}
+
+TEST(StudyFinish, SaysT1CameFromTheSerialBaseline) {
+    Set s;
+    RunSpec a, b;
+    a.ranks = 2;
+    a.baseline_s = 1.5; // --serial-baseline at the smallest point, no p = 1
+    b.ranks = 4;
+    b.baseline_s = 1.6;
+    ASSERT_EQ(s.Add(Line(a)), MSC_OK);
+    ASSERT_EQ(s.Add(Line(b), 2), MSC_OK);
+    char err[256];
+    ASSERT_EQ(msc_study_finish(&s.set, 0, 0, err, sizeof err), MSC_OK);
+    EXPECT_FALSE(s.set.v[0].sum.t1_measured);
+    EXPECT_TRUE(s.set.v[0].sum.t1_baseline);
+    EXPECT_STREQ(msc_sweep_t1_source(&s.set.v[0].sum),
+                 "measured by --serial-baseline (rank 0 alone) at the smallest point");
+}
+
+TEST(StudyFinish, AStudyWithoutRunsSaysWhyAndTheOthersGoOn) {
+    Set s;
+    RunSpec bad, good;
+    bad.verified = 0;
+    bad.status = MSC_ERR_VERIFY;
+    good.kernel = "pi";
+    good.params = {};
+    ASSERT_EQ(s.Add(Line(bad)), MSC_OK);
+    ASSERT_EQ(s.Add(Line(good), 2), MSC_OK);
+    char err[256];
+    ASSERT_EQ(msc_study_finish(&s.set, 0, 0, err, sizeof err), MSC_OK);
+    EXPECT_FALSE(s.set.v[0].summarised);
+    EXPECT_STREQ(s.set.v[0].why, "every run was left out (not complete, not verified, or without a T1)");
+    EXPECT_TRUE(s.set.v[1].summarised);
+    EXPECT_EQ(s.set.summarised, 1);
 }
 
 TEST(StudyFinish, FitsTheSameModelAsASweep) {
@@ -410,6 +568,23 @@ TEST(StudyExport, MarkdownHasOneTableRowPerPoint) {
         if (line.rfind("| ", 0) == 0 && line.find("| p |") == std::string::npos) rows++;
     EXPECT_EQ(rows, 4) << md;
     EXPECT_NE(md.find("- Amdahl: serial fraction f = 0.2000"), std::string::npos) << md;
+}
+
+TEST(StudyExport, ExtrapRefusesStudiesAtDifferentRankCounts) {
+    Set s;
+    AddAmdahl(s, 0.2, {1, 2}, 1);
+    RunSpec pi;
+    pi.kernel = "pi";
+    pi.params = {};
+    pi.ranks = 4;
+    ASSERT_EQ(s.Add(Line(pi), 10), MSC_OK);
+    char err[512];
+    FILE *f = std::tmpfile();
+    EXPECT_EQ(msc_study_extrap(f, &s.set, err, sizeof err), MSC_ERR_USAGE);
+    std::fclose(f);
+    EXPECT_STREQ(err, "Extra-P needs every study measured at the same rank counts, but \"amdahl "
+                      "serial=0.3, [0, 2000000), strong\" has p = 1 and \"pi, [0, 2000000), strong\" "
+                      "has not: write one study at a time (give only its files)");
 }
 
 TEST(StudyExport, ExtrapLinesParseBackOnePerRun) {

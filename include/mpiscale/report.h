@@ -111,6 +111,7 @@ typedef struct msc_sweep_run {
     double compute_s;    /*   known: mpiscale-report reading an older record) */
     double gather_s;
     double imbalance;    /* max/mean compute - 1 */
+    int t1_baseline;     /* t1_est_s was measured by --serial-baseline (rank 0 alone) */
     int nodes;
     int oversubscribed;  /* nodes with more ranks than cores */
     int verified;
@@ -138,6 +139,8 @@ typedef struct msc_sweep_summary {
     msc_sweep_row rows[MSC_SWEEP_ROWS];
     double t1_s;          /* T1: the median job time at p = 1 when swept, else an estimate */
     int t1_measured;      /* 1 when t1_s was measured at p = 1 */
+    int t1_baseline;      /* 1 when, without p = 1, every run of the smallest point measured its
+                             T1 with --serial-baseline */
     int digests_agree;    /* strong: one digest over every run of every point */
     int fit_skipped_rows; /* points left out of the fits because their ranks shared cores (only
                              while at least 2 distinct p remain) */
@@ -160,6 +163,10 @@ typedef struct msc_sweep_summary {
  * them. MSC_ERR_USAGE for n < 1 or more than MSC_SWEEP_ROWS distinct p,
  * MSC_ERR_NOMEM. */
 msc_status msc_sweep_summarise(const msc_sweep_run *runs, int n, int weak, msc_sweep_summary *out);
+
+/* Where T1 came from, as one phrase: "measured: the median job time at p = 1", "measured by
+ * --serial-baseline (rank 0 alone) at the smallest point" or "estimated from ...". */
+const char *msc_sweep_t1_source(const msc_sweep_summary *s);
 
 /* Writes the sweep table (with each point's outlier runs and the half-width of its median's 95%
  * interval), T1's source, warnings, with --repeat auto how many runs each point took and which

@@ -30,8 +30,10 @@ typedef struct msc_study_key {
 typedef struct msc_study_setup {
     int kernel_version;
     int64_t segments;        /* per rank for weak studies (the records hold p times as many) */
-    char schedule[48];
+    char schedule[48];       /* the kind only: a default chunk ("dynamic:16") scales with p */
+    char slow_rank[48];      /* --slow-rank "R:F", or "none" */
     char mpi_library[160];
+    char compiler[64];
 } msc_study_setup;
 
 typedef struct msc_study {
@@ -46,29 +48,40 @@ typedef struct msc_study {
     int files;                /* distinct input files its runs came from */
     const char *last_file;    /* the file that last added a run (points into the caller's name) */
     msc_sweep_summary sum;    /* filled by msc_study_finish */
-    int summarised;           /* 1 when sum holds the table (0: no kept run) */
+    int summarised;           /* 1 when sum holds the table (0: see why) */
+    char why[160];            /* why a study has no table: "every run was left out", ... */
 } msc_study;
+
+/* What identifies one record, to catch the same run read twice (a file copied or concatenated). */
+typedef struct msc_seen_run {
+    uint64_t hash;            /* of start time, ranks, job time, sweep run and digest */
+    char where[288];          /* "file:line" where it was first read */
+} msc_seen_run;
 
 typedef struct msc_study_set {
     msc_study *v;             /* in order of first appearance, owned */
     int n, cap;
     int64_t records;          /* records read */
     int64_t malformed;        /* lines that were not a valid record */
+    msc_seen_run *seen;       /* every record read, owned */
+    int64_t n_seen, cap_seen;
+    int summarised;           /* studies with a table, after msc_study_finish */
 } msc_study_set;
 
 /* Adds the run in `line` (one JSON Lines record, without or with its newline) to its study, making
  * the study when it is new. `file` and `line_no` name it in messages; `file` must outlive the set.
  * Returns MSC_ERR_USAGE with "file:line: reason" in err when the line is not a valid mpiscale record
- * (bad JSON, missing or mistyped field, unknown schema), and when the run belongs to a study whose
- * runs differ from it in kernel version, segments, schedule or MPI library ("... differ in
- * segments: 1024 at a.jsonl:1, 512 at b.jsonl:3"). Blank lines are not records: MSC_OK, nothing
- * added. MSC_ERR_NOMEM. */
+ * (bad JSON, missing, mistyped or implausible field, unknown schema; set->malformed counts these),
+ * and when the run cannot join its study — it differs from the study's runs in kernel version,
+ * segments, schedule kind, --slow-rank, MPI library or compiler ("... differ in segments: 1024 at
+ * a.jsonl:1, 512 here"), or it is a run already read (the same start time, ranks, job time, sweep
+ * run and digest). Blank lines are not records: MSC_OK, nothing added. MSC_ERR_NOMEM. */
 msc_status msc_study_add_line(msc_study_set *set, const char *line, const char *file, int64_t line_no,
                               char *err, size_t len);
 
 /* Summarises every study (msc_sweep_summarise over its kept runs); the planner inputs are copied
- * into each summary. MSC_ERR_USAGE when a study has more distinct rank counts than a summary holds,
- * MSC_ERR_NOMEM. */
+ * into each summary. A study that cannot be summarised (no kept run, more distinct rank counts
+ * than a summary holds) gets the reason in its `why` and the others go on. MSC_ERR_NOMEM. */
 msc_status msc_study_finish(msc_study_set *set, double target_speedup, double min_efficiency,
                             char *err, size_t len);
 
@@ -88,7 +101,9 @@ void msc_study_csv(FILE *f, const msc_study_set *set);
 void msc_study_markdown(FILE *f, const msc_study_set *set);
 
 /* Every kept run as Extra-P's JSON Lines input: {"params":{"p":P},"callpath":SLUG,"metric":"time",
- * "value":WALL_S} — one line per run, repetitions as repeated lines, one call path per study. */
+ * "value":WALL_S} — one line per run, repetitions as repeated lines, one call path per study.
+ * Extra-P needs every call path at the same coordinates: MSC_ERR_USAGE, saying which study has
+ * which p, when the studies' rank counts differ. */
 msc_status msc_study_extrap(FILE *f, const msc_study_set *set, char *err, size_t len);
 
 #ifdef __cplusplus

@@ -58,7 +58,7 @@ check "the planner answers --target-speedup" \
 
 # CSV: parsed back as CSV, one row per study and p, numbers where numbers belong
 tally "$(py '
-import csv, sys
+import csv, json, sys
 rows = list(csv.DictReader(open(sys.argv[1])))
 def t(c, m): print(("ok - " if c else "not ok - ") + m)
 t(len(rows) == 4, "CSV: 4 rows (2 studies x 2 rank counts), got %d" % len(rows))
@@ -67,7 +67,19 @@ t(sorted((r["mode"], int(r["p"])) for r in rows) == [("strong", 1), ("strong", 2
 ok = all(float(r["wall_median_s"]) > 0 and float(r["speedup"]) > 0 and int(r["runs"]) in (2, 3) for r in rows)
 t(ok, "CSV: medians, speedups and run counts parse back")
 t(all(r["params"] == "{\"serial\":0.29999999999999999}" for r in rows), "CSV: the quoted params field parses back")
-' "$tmp/t.csv" 2>&1)"
+# the figures, recomputed from the records themselves: medians, T1 (median at p = 1), speedups
+import statistics
+recs = [json.loads(l) for f in sys.argv[2:] for l in open(f)]
+for r in rows:
+    mode, p = r["mode"], int(r["p"])
+    walls = [x["wall_s"] for x in recs if x["ranks"] == p and (x["sweep"] or {}).get("mode", "strong") == mode]
+    t1 = statistics.median(x["wall_s"] for x in recs if x["ranks"] == 1 and (x["sweep"] or {}).get("mode", "strong") == mode)
+    med = statistics.median(walls)
+    s = t1 / med * (p if mode == "weak" else 1)
+    t(abs(float(r["wall_median_s"]) - med) <= 1e-9 * med and abs(float(r["speedup"]) - s) <= 1e-6 * s
+      and int(r["runs"]) == len(walls),
+      "CSV %s p=%d: median %.6f s, speedup %.4f and %d runs, as recomputed from the records" % (mode, p, med, s, len(walls)))
+' "$tmp/t.csv" "$tmp/job-p1.jsonl" "$tmp/job-p2.jsonl" "$tmp/weak.jsonl" 2>&1)"
 
 # Extra-P: one JSON object per run with params.p, a call path per study and the time metric
 tally "$(py '
@@ -97,6 +109,7 @@ for f in "$tmp"/plots/*.svg; do
   wh=$(xmllint --xpath 'concat(string(/*[local-name()="svg"]/@width), "x", string(/*[local-name()="svg"]/@height))' "$f" 2>&1)
   check "$(basename "$f"): well-formed SVG, $wh" [ "$wh" = 800x500 ]
 done
+grep -q '^Amdahl: serial fraction' "$tmp/all.out" &&
 check "the speedup plot draws the fitted Amdahl curve" \
   grep -qE 'rgb\(213, *94, *0\)' "$tmp/plots/amdahl-serial-0.3-0-4000000-strong-speedup.svg"
 
@@ -119,7 +132,9 @@ if [ "$shot" = 0 ]; then
   echo "# screenshot ${with[0]}x${with[1]}: plot blue ${with[2]} px, Amdahl ${with[3]} px;" \
     "without images: ${without[2]} px, ${without[3]} px"
   check "the screenshot shows the plots' measured-data colour (>= 500 px)" [ "${with[2]}" -ge 500 ]
-  check "the screenshot shows the fitted-model colour (>= 500 px)" [ "${with[3]}" -ge 500 ]
+  if grep -qE '^(Amdahl|Gustafson): serial fraction' "$tmp/all.out"; then # a fit was made: its curve
+    check "the screenshot shows the fitted-model colour (>= 500 px)" [ "${with[3]}" -ge 500 ]
+  fi
   check "the same page without its images shows neither (< 50 px)" \
     bash -c "[ '${without[2]}' -lt 50 ] && [ '${without[3]}' -lt 50 ]"
 fi
@@ -129,7 +144,31 @@ rep nodir job-p1.jsonl job-p2.jsonl --csv no/such/dir/t.csv --markdown ok.md
 check "an unwritable --csv: exit 3" [ "$(rc nodir)" = 3 ]
 check "it says which output and why" err_has nodir "mpiscale-report: --csv: 'no/such/dir/t.csv': No such file or directory"
 check "the other outputs are still written" [ -s "$tmp/ok.md" ]
-check "no temporary file is left behind" bash -c "! ls '$tmp' | grep -q '\.tmp\.'"
+check "no temporary file is left behind by any write" bash -c "! ls -R '$tmp' | grep -q '\.tmp\.'"
+
+# '-' is stdout; a symbolic link is written through (the link stays a link)
+rep dash job-p1.jsonl --quiet --csv -
+check "--csv -: the CSV on stdout" bash -c "head -1 '$tmp/dash.out' | grep -q '^study,kernel,params,'"
+mkdir -p "$tmp/shared" && : >"$tmp/shared/real.md" && ln -s shared/real.md "$tmp/link.md"
+rep link job-p1.jsonl --quiet --markdown link.md
+check "--markdown through a symlink: the link stays, its target is written" \
+  bash -c "[ -L '$tmp/link.md' ] && grep -q '^### amdahl' '$tmp/shared/real.md'"
+
+# a run given twice (the same records in two files) is refused, naming both places
+cp "$tmp/job-p1.jsonl" "$tmp/copy.jsonl"
+rep dup job-p1.jsonl copy.jsonl
+check "the same runs in two files: exit 2" [ "$(rc dup)" = 2 ]
+check "it names both places" err_has dup "copy.jsonl:1: the same run as job-p1.jsonl:1"
+
+# nothing to analyse: exit 2, no output
+python3 -c "
+import json, sys
+for l in open(sys.argv[1]):
+    r = json.loads(l); r['verified'] = False; r['status'] = 'verification_failed'; print(json.dumps(r))
+" "$tmp/job-p1.jsonl" >"$tmp/failed.jsonl"
+rep failed failed.jsonl --csv failed.csv
+check "only failed runs: exit 2, says why, writes nothing" \
+  bash -c "[ \$(cat '$tmp/failed.rc') = 2 ] && grep -qF 'every run was left out' '$tmp/failed.out' && [ ! -e '$tmp/failed.csv' ]"
 
 # --- malformed lines: named by file and line; --skip-malformed analyses the rest ----------------
 { head -2 "$tmp/job-p1.jsonl"; echo '{"schema": 2, "kernel": "amdahl"'; head -c 100 "$tmp/job-p1.jsonl"; echo; } \
