@@ -927,6 +927,17 @@ void msc_report_sweep_text(FILE *f, const msc_sweep_summary *s)
     else
         fprintf(f, "  kappa is not significantly above 0: no retrograde scaling detected\n");
     if (u->fit.note[0]) fprintf(f, "  note: %s\n", u->fit.note);
+    /* the USL's own what-if, at the p of Amdahl's: where they part, contention and coherency
+     * costs grow with p, which Amdahl's serial fraction does not model */
+    fprintf(f, "  what if (USL, T1 = %.3g s):", s->t1_s);
+    for (int p = 2 * s->max_p, k = 0; k < 3; k++, p *= 2) {
+        const double d = 1.0 + u->sigma * (p - 1) + u->kappa * (double)p * (p - 1);
+        fprintf(f, "%s p=%d %.3g s", k ? "," : "", p, s->t1_s * d / p);
+    }
+    fprintf(f, "\n");
+    if (u->kappa_significant && a->fit.ok)
+        fprintf(f, "  Amdahl's what-if leaves out the coherency cost that makes this study retrograde: "
+                   "beyond p = %.0f trust the USL's\n", u->p_peak);
 }
 
 /* ---- --calibrate ------------------------------------------------------------------------------- */

@@ -1692,6 +1692,26 @@ TEST(ReportSweepText, PhaseBreakdownIsTheMedianPerPoint) {
     EXPECT_FALSE(Has(SweepText(StrongExample()), "Phases per point")) << SweepText(StrongExample());
 }
 
+TEST(ReportSweepText, UslWhatIfAndItsWarningOnRetrogradeData) {
+    // exact USL data, sigma = 0.05, kappa = 0.02: T(p) = T1 (1 + sigma (p-1) + kappa p (p-1)) / p,
+    // speedup peaks at sqrt(0.95 / 0.02) = 6.9
+    const double t1 = 10.0, sigma = 0.05, kappa = 0.02;
+    std::vector<msc_sweep_run> runs;
+    for (int p : {1, 2, 4, 8, 16})
+        for (int k = 0; k < 2; k++) runs.push_back(SweepRun(p, t1 * (1 + sigma * (p - 1) + kappa * p * (p - 1)) / p));
+    const msc_sweep_summary s = Summarise(runs, 0);
+    ASSERT_TRUE(s.usl.fit.ok) << s.usl.fit.why;
+    EXPECT_NEAR(s.usl.kappa, kappa, 1e-9);
+    const std::string t = SweepText(s);
+    char want[160];
+    const double t32 = t1 * (1 + sigma * 31 + kappa * 32 * 31) / 32;
+    std::snprintf(want, sizeof want, "  what if (USL, T1 = 10 s): p=32 %.3g s,", t32);
+    EXPECT_TRUE(Has(t, want)) << t;
+    ASSERT_TRUE(s.amdahl.fit.ok) << s.amdahl.fit.why; // f fits, but the data are retrograde
+    EXPECT_TRUE(Has(t, "Amdahl's what-if leaves out the coherency cost that makes this study "
+                       "retrograde: beyond p = 7 trust the USL's")) << t;
+}
+
 TEST(ReportSweepText, WeakHeaderSaysScaledSpeedup) {
     const std::string t = SweepText(Summarise({SweepRun(1, 1.0), SweepRun(2, 1.1)}, 1));
     EXPECT_TRUE(Has(t, "scaled S")) << t;
