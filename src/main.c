@@ -215,6 +215,8 @@ static void on_sweep_run(const msc_run_record *rec, const msc_sweep_pos *pos, vo
         msc_run_record r = *rec;
         r.sweep_mode = c->opt->weak ? 2 : 1;
         r.sweep_run = run;
+        r.sweep_precision = c->opt->repeat_auto ? c->opt->precision : 0.0;
+        r.sweep_cap = c->opt->repeat_auto ? c->opt->repeat_cap : 0;
         msc_report_summary(stdout, &r);
         fflush(stdout);
         if (c->io == MSC_OK && c->opt->json_path != NULL)

@@ -280,11 +280,15 @@ char *msc_report_json(const msc_run_record *rec)
             json_object_set_new(bal, "advice", b->advice[0] ? json_string(b->advice) : json_null());
             json_object_set_new(o, "balance", bal);
         }
-        json_object_set_new(o, "sweep", rec->sweep_mode > 0
-                                            ? json_pack("{s:s, s:i}", "mode",
+        json_t *sweep = rec->sweep_mode > 0 ? json_pack("{s:s, s:i}", "mode",
                                                         rec->sweep_mode == 2 ? "weak" : "strong",
                                                         "run", rec->sweep_run)
-                                            : json_null());
+                                            : json_null();
+        if (rec->sweep_mode > 0 && rec->sweep_cap > 0) { /* --repeat auto, for mpiscale-report */
+            json_object_set_new(sweep, "precision", json_real(rec->sweep_precision));
+            json_object_set_new(sweep, "cap", json_integer(rec->sweep_cap));
+        }
+        json_object_set_new(o, "sweep", sweep);
         json_object_set_new(o, "slow_rank", rec->slow_rank >= 0
                                                 ? json_pack("{s:i, s:i}", "rank", rec->slow_rank,
                                                             "factor", rec->slow_factor)

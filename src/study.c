@@ -22,6 +22,8 @@ typedef struct record {
     msc_study_setup setup;
     msc_sweep_run run;
     int kept;        /* complete and verified */
+    double precision; /* --repeat auto's precision and cap, or 0 */
+    int repeat_cap;
     uint64_t id;     /* identifies the run, to catch one read twice */
 } record;
 
@@ -207,6 +209,13 @@ static msc_status parse_record(const char *line, const char *where, record *r, c
         if (!json_is_object(sweep) || (st = get_string(sweep, "mode", &mode, where, err, len)) != MSC_OK) {
             if (st == MSC_OK) st = bad(err, len, where, "\"%s\" is not null or an object", "sweep");
             goto done;
+        }
+        json_t *prec = json_object_get(sweep, "precision"), *cap = json_object_get(sweep, "cap");
+        if (json_is_number(prec) && json_is_integer(cap) && json_number_value(prec) > 0.0 &&
+            json_number_value(prec) <= 0.5 && json_integer_value(cap) > 0 &&
+            json_integer_value(cap) <= 1000) { /* --repeat auto: its precision and cap */
+            r->precision = json_number_value(prec);
+            r->repeat_cap = (int)json_integer_value(cap);
         }
         if (strcmp(mode, "weak") == 0)
             r->key.weak = 1;
@@ -469,6 +478,10 @@ msc_status msc_study_add_line(msc_study_set *set, const char *line, const char *
         s->cap_runs = cap;
     }
     s->runs[s->n_runs++] = r.run;
+    if (r.repeat_cap > s->repeat_cap) { /* a study of --repeat auto runs: the report says how far */
+        s->repeat_cap = r.repeat_cap;
+        s->precision = r.precision;
+    }
     return MSC_OK;
 }
 
@@ -493,6 +506,8 @@ msc_status msc_study_finish(msc_study_set *set, double target_speedup, double mi
         }
         s->sum.target_speedup = target_speedup;
         s->sum.min_efficiency = min_efficiency;
+        s->sum.precision = s->precision;
+        s->sum.repeat_cap = s->repeat_cap;
         s->summarised = 1;
         set->summarised++;
     }

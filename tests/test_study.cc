@@ -42,6 +42,8 @@ struct RunSpec {
     int slow_rank = -1, slow_factor = 1;
     const char *compiler = "gcc 12.2.0";
     double baseline_s = -1;  // --serial-baseline: rank 0 alone, or -1
+    double precision = 0;    // --repeat auto's precision and cap, or 0
+    int cap = 0;
 };
 
 // A run record as mpiscale writes it: built as a msc_run_record and rendered by msc_report_json,
@@ -61,6 +63,8 @@ std::string Line(const RunSpec &s) {
     r.slow_rank = s.slow_rank;
     r.slow_factor = s.slow_factor;
     r.sweep_mode = s.sweep_mode;
+    r.sweep_precision = s.precision;
+    r.sweep_cap = s.cap;
     r.ranks = s.ranks;
     r.nodes = 1;
     static msc_host host;
@@ -454,6 +458,29 @@ TEST(StudyFinish, AStudyWithoutRunsSaysWhyAndTheOthersGoOn) {
     EXPECT_STREQ(s.set.v[0].why, "every run was left out (not complete, not verified, or without a T1)");
     EXPECT_TRUE(s.set.v[1].summarised);
     EXPECT_EQ(s.set.summarised, 1);
+}
+
+TEST(StudyFinish, KeepsWhatRepeatAutoAskedForTheReport) {
+    Set s;
+    for (int k = 0; k < 6; k++) {
+        RunSpec r;
+        r.precision = 0.01;
+        r.cap = 8;
+        r.wall_s = 1.0 + 0.01 * k;
+        ASSERT_EQ(s.Add(Line(r), k + 1), MSC_OK);
+    }
+    char err[256];
+    ASSERT_EQ(msc_study_finish(&s.set, 0, 0, err, sizeof err), MSC_OK);
+    EXPECT_DOUBLE_EQ(s.set.v[0].sum.precision, 0.01);
+    EXPECT_EQ(s.set.v[0].sum.repeat_cap, 8);
+    char *text = nullptr;
+    size_t n = 0;
+    FILE *f = open_memstream(&text, &n);
+    msc_study_text(f, &s.set.v[0], 0, 1);
+    std::fclose(f);
+    const std::string t = text;
+    std::free(text);
+    EXPECT_NE(t.find("Repeats (--repeat auto)"), std::string::npos) << t;
 }
 
 TEST(StudyFinish, FitsTheSameModelAsASweep) {

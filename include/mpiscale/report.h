@@ -37,6 +37,8 @@ typedef struct msc_run_record {
     int slow_factor;          /* F, 1 when not given */
     int sweep_mode;           /* 0 outside a sweep, 1 strong, 2 weak */
     int sweep_run;            /* in a sweep: this run's index among its point's measured runs */
+    double sweep_precision;   /* --repeat auto: the precision asked (a fraction), else 0 */
+    int sweep_cap;            /*   and its CAP, else 0 */
     /* placement */
     int ranks;
     int nodes;

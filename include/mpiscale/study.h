@@ -49,6 +49,8 @@ typedef struct msc_study {
     const char *last_file;    /* the file that last added a run (points into the caller's name) */
     msc_sweep_summary sum;    /* filled by msc_study_finish */
     int summarised;           /* 1 when sum holds the table (0: see why) */
+    double precision;         /* --repeat auto: the precision and CAP its runs were made with */
+    int repeat_cap;           /*   (the largest CAP seen), else 0 */
     char why[160];            /* why a study has no table: "every run was left out", ... */
 } msc_study;
 
