@@ -71,6 +71,18 @@ static int utf8_len(const unsigned char *s)
     return n;
 }
 
+/* Whether the valid n-byte UTF-8 sequence at s is a bidirectional formatting character, which
+ * would reorder the text around it on the page: U+061C ALM, U+200E LRM, U+200F RLM, U+202A-U+202E
+ * (LRE RLE PDF LRO RLO), U+2066-U+2069 (LRI RLI FSI PDI). */
+static int is_bidi_control(const unsigned char *s, int n)
+{
+    if (n == 2) return s[0] == 0xD8 && s[1] == 0x9C;
+    if (n != 3 || s[0] != 0xE2) return 0;
+    if (s[1] == 0x80) return s[2] == 0x8E || s[2] == 0x8F || (s[2] >= 0xAA && s[2] <= 0xAE);
+    if (s[1] == 0x81) return s[2] >= 0xA6 && s[2] <= 0xA9;
+    return 0;
+}
+
 void msc_html_escape(FILE *f, const char *s)
 {
     const unsigned char *p = (const unsigned char *)s;
@@ -82,7 +94,10 @@ void msc_html_escape(FILE *f, const char *s)
             continue;
         }
         if (n > 1) {
-            fwrite(p, 1, (size_t)n, f);
+            if (is_bidi_control(p, n))
+                fputs("\xEF\xBF\xBD", f); /* one U+FFFD for the character */
+            else
+                fwrite(p, 1, (size_t)n, f);
             p += n;
             continue;
         }

@@ -1,7 +1,9 @@
 /* plot.c — gnuplot scripts for the plots of a scaling study, and one gnuplot run that renders them
- * all. The data travel inside the script (a data block), so there is no temporary file; the script
- * reaches gnuplot on a pipe and its stderr comes back as the error message. Every string put into
- * a script is single-quoted, where gnuplot expands neither backslashes, `commands` nor @macros. */
+ * all. The data travel inside the script (a data block), so there is no data file; the script
+ * reaches gnuplot on a pipe and its stderr comes back as the error message. gnuplot writes the plots
+ * under temporary names that replace the final ones only when every plot came out whole. Every
+ * string put into a script is single-quoted, where gnuplot expands neither backslashes, `commands`
+ * nor @macros. */
 #include "mpiscale/plot.h"
 
 #include <errno.h>
@@ -523,14 +525,44 @@ static msc_status run_gnuplot(const char *script, size_t n, char *err, size_t le
     return st;
 }
 
+/* 0 when the file at path is there, not empty and, as far as its end shows, whole (a PNG ends with
+ * its IEND chunk, an SVG with its closing tag: a gnuplot that ran out of disk may still exit 0);
+ * 1 when it is missing or empty, 2 when it is cut short. */
+static int output_fault(const char *path, int png)
+{
+    static const unsigned char iend[12] = {0, 0, 0, 0, 'I', 'E', 'N', 'D', 0xAE, 0x42, 0x60, 0x82};
+    struct stat sb;
+    if (stat(path, &sb) != 0 || !S_ISREG(sb.st_mode) || sb.st_size == 0) return 1;
+    FILE *f = fopen(path, "rb");
+    if (f == NULL) return 1;
+    unsigned char tail[64];
+    const long want = sb.st_size < (off_t)sizeof tail ? (long)sb.st_size : (long)sizeof tail;
+    size_t got = 0;
+    if (fseek(f, -want, SEEK_END) == 0) got = fread(tail, 1, (size_t)want, f);
+    fclose(f);
+    if (got != (size_t)want) return 2;
+    if (png)
+        return got >= sizeof iend && memcmp(tail + got - sizeof iend, iend, sizeof iend) == 0 ? 0 : 2;
+    for (size_t i = 0; i + 6 <= got; i++)
+        if (memcmp(tail + i, "</svg>", 6) == 0) return 0;
+    return 2;
+}
+
+/* The plots go to temporary files next to their final names (<final>.tmp.<pid>), which replace the
+ * finals only when gnuplot exited 0 and wrote every one of them whole: a failure leaves the earlier
+ * plots as they were and no temporary file behind. */
 msc_status msc_plot_write(const msc_sweep_summary *s, const char *title, const char *prefix,
                           char *err, size_t len)
 {
+    enum { N_OUT = MSC_PLOT_COUNT * 2 };
     static const char *const terms[2] = {"pngcairo", "svg"};
     static const char *const exts[2] = {".png", ".svg"};
     if (s == NULL || prefix == NULL) return msc_fail(MSC_ERR_USAGE, err, len, "plot: missing argument");
-    const size_t plen = strlen(prefix) + 16;
-    char *paths[MSC_PLOT_COUNT * 2] = {NULL};
+    char pid[32];
+    snprintf(pid, sizeof pid, "%ld", (long)getpid());
+    const size_t plen = strlen(prefix) + 16; /* "efficiency.svg" and the NUL */
+    const size_t tlen = plen + strlen(".tmp.") + strlen(pid);
+    char *paths[N_OUT] = {NULL}, *tmps[N_OUT] = {NULL};
     char *script = NULL;
     size_t n = 0;
     msc_status st = MSC_OK;
@@ -538,28 +570,44 @@ msc_status msc_plot_write(const msc_sweep_summary *s, const char *title, const c
     if (ms == NULL) return msc_fail(MSC_ERR_NOMEM, err, len, "plot: out of memory");
     for (int k = 0; k < MSC_PLOT_COUNT && st == MSC_OK; k++) {
         for (int t = 0; t < 2 && st == MSC_OK; t++) {
-            char *path = (char *)malloc(plen);
-            if (path == NULL) {
+            char *path = (char *)malloc(plen), *tmp = (char *)malloc(tlen);
+            paths[2 * k + t] = path;
+            tmps[2 * k + t] = tmp;
+            if (path == NULL || tmp == NULL) {
                 st = msc_fail(MSC_ERR_NOMEM, err, len, "plot: out of memory");
                 break;
             }
             snprintf(path, plen, "%s%s%s", prefix, msc_plot_name((msc_plot_kind)k), exts[t]);
-            paths[2 * k + t] = path;
-            st = msc_plot_script(ms, s, title, (msc_plot_kind)k, terms[t], path, err, len);
+            snprintf(tmp, tlen, "%s.tmp.%s", path, pid);
+            st = msc_plot_script(ms, s, title, (msc_plot_kind)k, terms[t], tmp, err, len);
         }
     }
     if (fclose(ms) != 0 && st == MSC_OK) st = msc_fail(MSC_ERR_NOMEM, err, len, "plot: out of memory");
+    int ran = 0;
     if (st == MSC_OK) {
-        /* an earlier run's file must not pass for this run's */
-        for (int i = 0; i < MSC_PLOT_COUNT * 2; i++) unlink(paths[i]);
+        /* a temporary file left by an earlier run of this pid must not pass for this run's */
+        for (int i = 0; i < N_OUT; i++) unlink(tmps[i]);
+        ran = 1;
         st = run_gnuplot(script, n, err, len);
     }
-    for (int i = 0; st == MSC_OK && i < MSC_PLOT_COUNT * 2; i++) {
-        struct stat sb;
-        if (stat(paths[i], &sb) != 0 || sb.st_size == 0)
+    for (int i = 0; st == MSC_OK && i < N_OUT; i++) {
+        const int fault = output_fault(tmps[i], i % 2 == 0);
+        if (fault == 1)
             st = msc_fail(MSC_ERR_IO, err, len, "gnuplot finished without writing '%s'", paths[i]);
+        else if (fault == 2)
+            st = msc_fail(MSC_ERR_IO, err, len, "gnuplot wrote '%s' incompletely (is the disk full?)",
+                          paths[i]);
     }
-    for (int i = 0; i < MSC_PLOT_COUNT * 2; i++) free(paths[i]);
+    for (int i = 0; st == MSC_OK && i < N_OUT; i++)
+        if (rename(tmps[i], paths[i]) != 0)
+            st = msc_fail(MSC_ERR_IO, err, len, "plot: cannot replace '%s': %s", paths[i],
+                          strerror(errno));
+    if (ran && st != MSC_OK)
+        for (int i = 0; i < N_OUT; i++) unlink(tmps[i]); /* renamed ones are gone already */
+    for (int i = 0; i < N_OUT; i++) {
+        free(paths[i]);
+        free(tmps[i]);
+    }
     free(script);
     return st;
 }

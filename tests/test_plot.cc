@@ -16,6 +16,7 @@
 #include <filesystem>
 #include <functional>
 #include <fstream>
+#include <map>
 #include <ostream>
 #include <sstream>
 #include <string>
@@ -519,6 +520,34 @@ size_t Count(const std::string &text, const std::string &what) {
     return n;
 }
 
+TEST(Html, ReplacesBidirectionalControls) {
+    const std::string fffd = "\xEF\xBF\xBD";
+    // U+202E RIGHT-TO-LEFT OVERRIDE would show the rest of a title reversed
+    EXPECT_EQ(Escaped("serial=0.3 \xE2\x80\xAE" "gnorts"), "serial=0.3 " + fffd + "gnorts");
+    const char *const bidi[] = {
+        "\xD8\x9C",                                                     // U+061C ALM
+        "\xE2\x80\x8E", "\xE2\x80\x8F",                                 // U+200E LRM, U+200F RLM
+        "\xE2\x80\xAA", "\xE2\x80\xAB", "\xE2\x80\xAC", "\xE2\x80\xAD", "\xE2\x80\xAE", // U+202A-E
+        "\xE2\x81\xA6", "\xE2\x81\xA7", "\xE2\x81\xA8", "\xE2\x81\xA9"};  // U+2066-9
+    for (const char *c : bidi) {
+        const std::string in = std::string("a") + c + "b";
+        EXPECT_EQ(Escaped(in.c_str()), "a" + fffd + "b") << "one U+FFFD for " << in.size() - 2 << " bytes";
+    }
+    // their neighbours are ordinary text: U+061B, U+200D ZWJ, U+2010, U+2029, U+202F, U+2065, U+206A
+    for (const char *c : {"\xD8\x9B", "\xE2\x80\x8D", "\xE2\x80\x90", "\xE2\x80\xA9",
+                          "\xE2\x80\xAF", "\xE2\x81\xA5", "\xE2\x81\xAA"})
+        EXPECT_EQ(Escaped(c), c);
+    // and on the page: the group's heading, its contents entry and the plots' alt text
+    msc_html_section sec;
+    std::memset(&sec, 0, sizeof sec);
+    sec.title = "amdahl \xE2\x81\xA7" "gnorts\xE2\x81\xA9 ok";
+    const std::string page = Page(&sec, 1, "Study \xE2\x80\xAE" "1");
+    EXPECT_EQ(page.find("\xE2\x80\xAE"), std::string::npos);
+    EXPECT_EQ(page.find("\xE2\x81\xA7"), std::string::npos);
+    EXPECT_TRUE(Has(page, "<title>Study " + fffd + "1</title>")) << page;
+    EXPECT_TRUE(Has(page, "<h2>amdahl " + fffd + "gnorts" + fffd + " ok</h2>")) << page;
+}
+
 TEST(Html, PageIsSelfContainedWithPlotsInline) {
     ScratchDir dir;
     const msc_sweep_summary s = StrongSummary();
@@ -814,6 +843,32 @@ TEST(PlotWrite, ReportsGnuplotsOwnErrorMessage) {
               "gnuplot ('" + fake + "') failed (exit status 1): \"/dev/stdin\" line 3: boom");
 }
 
+// Every file in dir by name, with its contents.
+std::map<std::string, std::string> Files(const ScratchDir &dir) {
+    std::map<std::string, std::string> files;
+    for (const auto &e : std::filesystem::directory_iterator(dir / ""))
+        files[e.path().filename().string()] = ReadAll(e.path().string());
+    return files;
+}
+
+// The names in files that look like msc_plot_write's temporary files.
+std::vector<std::string> TempNames(const std::map<std::string, std::string> &files) {
+    std::vector<std::string> names;
+    for (const auto &f : files)
+        if (Has(f.first, ".tmp.")) names.push_back(f.first);
+    return names;
+}
+
+// A fake gnuplot: it reads the script on /dev/stdin ($1), logs the names of its 'set output' lines
+// to log, writes `content` to each, and ends with `end` (shell).
+std::string FakeGnuplot(const std::string &log, const std::string &content, const std::string &end) {
+    return "#!/bin/sh\n"
+           "sed -n 's/^set output .\\(.*\\).$/\\1/p' \"$1\" >'" + log + "'\n"
+           "while IFS= read -r f; do printf '%s' '" + content + "' >\"$f\"; done <'" + log + "'\n"
+           "echo 'gnuplot: cannot write: Disk quota exceeded' >&2\n" +
+           end + "\n";
+}
+
 TEST(PlotWrite, AMissingOutputFileIsAnError) {
     ScratchDir dir;
     const msc_sweep_summary s = StrongSummary();
@@ -825,6 +880,95 @@ TEST(PlotWrite, AMissingOutputFileIsAnError) {
     char err[512] = "";
     EXPECT_EQ(msc_plot_write(&s, "t", prefix.c_str(), err, sizeof err), MSC_ERR_IO);
     EXPECT_EQ(std::string(err), "gnuplot finished without writing '" + prefix + "speedup.png'");
+    EXPECT_EQ(ReadAll(prefix + "speedup.png"), "stale") << "and it is left as it was";
+}
+
+TEST(PlotWrite, AFailingGnuplotLeavesThePreviousPlotsAndNoTemporaryFile) {
+    ScratchDir dir, bin;
+    const msc_sweep_summary s = StrongSummary();
+    ASSERT_NO_FATAL_FAILURE(WritePlots(dir, s, "the good plots"));
+    const std::map<std::string, std::string> before = Files(dir);
+    ASSERT_EQ(before.size(), 6u);
+    const std::string fake = bin / "dying-gnuplot", log = bin / "outputs.log";
+    const std::string prefix = dir / "study-";
+    // dies half-way: every output started, then an error exit or a signal (as under ulimit -f)
+    for (const char *end : {"exit 1", "kill -KILL $$"}) {
+        SCOPED_TRACE(end);
+        ASSERT_NO_FATAL_FAILURE(WriteExecutable(fake, FakeGnuplot(log, "\\211PNG partial", end)));
+        EnvVar env("MSC_GNUPLOT", fake.c_str());
+        char err[512] = "";
+        EXPECT_EQ(msc_plot_write(&s, "other plots", prefix.c_str(), err, sizeof err), MSC_ERR_IO);
+        const std::string how = end[0] == 'e' ? "exit status 1" : "killed by signal 9";
+        EXPECT_EQ(std::string(err), "gnuplot ('" + fake + "') failed (" + how +
+                                        "): gnuplot: cannot write: Disk quota exceeded");
+        // the fake did write: to temporary names next to the final ones
+        std::istringstream outs(ReadAll(log));
+        std::string line;
+        int n = 0;
+        for (; std::getline(outs, line); n++)
+            EXPECT_EQ(line.rfind(prefix, 0), 0u) << line;
+        EXPECT_EQ(n, 6);
+        EXPECT_TRUE(Has(ReadAll(log), prefix + "speedup.png.tmp." + std::to_string(getpid()) + "\n"))
+            << ReadAll(log);
+        const std::map<std::string, std::string> after = Files(dir);
+        EXPECT_TRUE(TempNames(after).empty()) << TempNames(after)[0];
+        EXPECT_TRUE(after == before) << "the previous plots, byte for byte";
+    }
+    // exits 0 with every file cut short (a full disk), or with one left empty
+    {
+        ASSERT_NO_FATAL_FAILURE(WriteExecutable(fake, FakeGnuplot(log, "<svg partial", "exit 0")));
+        EnvVar env("MSC_GNUPLOT", fake.c_str());
+        char err[512] = "";
+        EXPECT_EQ(msc_plot_write(&s, "t", prefix.c_str(), err, sizeof err), MSC_ERR_IO);
+        EXPECT_EQ(std::string(err),
+                  "gnuplot wrote '" + prefix + "speedup.png' incompletely (is the disk full?)");
+        EXPECT_TRUE(Files(dir) == before);
+    }
+    {
+        ASSERT_NO_FATAL_FAILURE(WriteExecutable(fake, FakeGnuplot(log, "", "exit 0")));
+        EnvVar env("MSC_GNUPLOT", fake.c_str());
+        char err[512] = "";
+        EXPECT_EQ(msc_plot_write(&s, "t", prefix.c_str(), err, sizeof err), MSC_ERR_IO);
+        EXPECT_EQ(std::string(err), "gnuplot finished without writing '" + prefix + "speedup.png'");
+        EXPECT_TRUE(Files(dir) == before);
+    }
+}
+
+TEST(PlotWrite, AFileSizeLimitLeavesThePreviousPlots) {
+    // the real gnuplot under `ulimit -f`: it cannot write a whole PNG
+    ScratchDir dir, bin;
+    const msc_sweep_summary s = StrongSummary();
+    ASSERT_NO_FATAL_FAILURE(WritePlots(dir, s, "the good plots"));
+    const std::map<std::string, std::string> before = Files(dir);
+    const char *real = std::getenv("MSC_GNUPLOT");
+    const std::string gnuplot = real != nullptr && real[0] ? real : "gnuplot";
+    const std::string wrapper = bin / "limited-gnuplot";
+    ASSERT_NO_FATAL_FAILURE(
+        WriteExecutable(wrapper, "#!/bin/sh\nulimit -f 8 || exit 99\nexec '" + gnuplot + "' \"$@\"\n"));
+    EnvVar env("MSC_GNUPLOT", wrapper.c_str());
+    char err[512] = "";
+    const std::string prefix = dir / "study-";
+    EXPECT_EQ(msc_plot_write(&s, "other plots", prefix.c_str(), err, sizeof err), MSC_ERR_IO);
+    EXPECT_FALSE(Has(err, "exit status 99")) << err;
+    const std::map<std::string, std::string> after = Files(dir);
+    EXPECT_TRUE(TempNames(after).empty()) << TempNames(after)[0];
+    EXPECT_TRUE(after == before) << err;
+}
+
+TEST(PlotWrite, ASuccessfulRunReplacesThePlotsAndLeavesNoTemporaryFile) {
+    ScratchDir dir;
+    const msc_sweep_summary s = StrongSummary();
+    std::ofstream(dir / "study-speedup.png") << "stale";
+    std::ofstream(dir / "study-time.svg") << "stale";
+    for (const char *title : {"first", "second"}) {
+        ASSERT_NO_FATAL_FAILURE(WritePlots(dir, s, title));
+        const std::map<std::string, std::string> files = Files(dir);
+        EXPECT_TRUE(TempNames(files).empty()) << TempNames(files)[0];
+        EXPECT_EQ(files.size(), 6u);
+        for (const auto &f : files) EXPECT_GT(f.second.size(), 1000u) << f.first;
+        EXPECT_TRUE(ReadPng(dir / "study-speedup.png").ok);
+        EXPECT_TRUE(Has(ReadAll(dir / "study-time.svg"), std::string("<text>") + title + "</text>"));
+    }
 }
 
 TEST(PlotWrite, AnUnwritableOutputIsGnuplotsError) {

@@ -33,7 +33,9 @@ msc_status msc_html_write(FILE *f, const char *page_title, const msc_html_sectio
                           char *err, size_t len);
 
 /* Writes s to f as HTML text: & < > " ' become entities, invalid UTF-8 bytes and control characters
- * other than tab, newline and carriage return become U+FFFD. NULL writes nothing. */
+ * other than tab, newline and carriage return become U+FFFD (one per byte), and so do the Unicode
+ * bidirectional formatting characters U+061C, U+200E, U+200F, U+202A-U+202E and U+2066-U+2069 (one
+ * per character), which would otherwise reorder the page's text. NULL writes nothing. */
 void msc_html_escape(FILE *f, const char *s);
 
 /* Length of the base64 encoding (RFC 4648, padded) of n bytes, without a terminating NUL. */

@@ -49,9 +49,14 @@ msc_status msc_plot_script(FILE *f, const msc_sweep_summary *s, const char *titl
 
 /* Runs gnuplot — the program named by $MSC_GNUPLOT (a name looked up on PATH, or a path), else
  * "gnuplot" on PATH — once, feeding it the scripts of every kind for the terminals "pngcairo" and
- * "svg", which write <prefix><name>.png and <prefix><name>.svg (replacing earlier files). MSC_ERR_IO
- * with the reason: gnuplot not found (install Debian's gnuplot-nox), gnuplot's own error message and
- * exit status, an output file missing afterwards; MSC_ERR_USAGE as msc_plot_script, MSC_ERR_NOMEM. */
+ * "svg", which make <prefix><name>.png and <prefix><name>.svg. gnuplot writes them under temporary
+ * names in the same directory (<final>.tmp.<pid>); only when it exited 0 and every temporary file
+ * is there, not empty and whole (a PNG ends with IEND, an SVG with </svg>) are they renamed over
+ * the final names, replacing earlier files. On any failure every temporary file is removed and the
+ * earlier files stay as they were (should a rename itself fail, the files renamed before it are the
+ * new ones: each file is still whole). MSC_ERR_IO with the reason: gnuplot not found (install
+ * Debian's gnuplot-nox), gnuplot's own error message and exit status, an output file missing, empty
+ * or cut short afterwards, a rename that failed; MSC_ERR_USAGE as msc_plot_script, MSC_ERR_NOMEM. */
 msc_status msc_plot_write(const msc_sweep_summary *s, const char *title, const char *prefix,
                           char *err, size_t len);
 
