@@ -238,9 +238,7 @@ static void put_table(FILE *f, const msc_sweep_summary *s)
 
 static void put_fits(FILE *f, const msc_sweep_summary *s)
 {
-    fprintf(f, "<ul class=\"fits\">\n<li>T1 = %.6f s, %s</li>\n", s->t1_s,
-            s->t1_measured ? "measured: the median job time at p = 1"
-                           : "estimated from the smallest point's segment times");
+    fprintf(f, "<ul class=\"fits\">\n<li>T1 = %.6f s, %s</li>\n", s->t1_s, msc_sweep_t1_source(s));
     if (s->weak) {
         const msc_gustafson_fit *g = &s->gustafson;
         fputs("<li>Gustafson: ", f);
