@@ -197,7 +197,11 @@ static msc_status read_inputs(const report_opts *o, msc_study_set *set, char *er
             }
             char why[512];
             const int64_t bad_before = set->malformed;
-            msc_status ls = msc_study_add_line(set, line, name, no, why, sizeof why);
+            /* a UTF-8 byte-order mark, which some editors put first, is not part of the JSON */
+            const char *text = no == 1 && strncmp(line, "\xEF\xBB\xBF", 3) == 0 ? line + 3 : line;
+            msc_status ls = msc_study_add_line(set, text, name, no, why, sizeof why);
+            for (char *c = why; *c; c++) /* a damaged line's bytes quoted back: no terminal controls */
+                if ((unsigned char)*c < 0x20 || *c == 0x7f) *c = '?';
             if (ls == MSC_ERR_USAGE && set->malformed == bad_before) {
                 st = msc_fail(ls, err, len, "%s", why); /* incompatible or repeated runs: never skipped */
                 break;

@@ -628,8 +628,16 @@ void msc_study_csv(FILE *f, const msc_study_set *set)
 static void md_text(FILE *f, const char *s)
 {
     for (; *s; s++) {
-        if (*s == '|') fputc('\\', f);
-        fputc(*s, f);
+        if (*s == '<') /* Markdown renders raw HTML: a parameter must not become markup */
+            fputs("&lt;", f);
+        else if (*s == '>')
+            fputs("&gt;", f);
+        else if (*s == '&')
+            fputs("&amp;", f);
+        else {
+            if (*s == '|' || *s == '\\' || *s == '`' || *s == '*' || *s == '_') fputc('\\', f);
+            fputc(*s, f);
+        }
     }
 }
 

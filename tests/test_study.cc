@@ -597,6 +597,18 @@ TEST(StudyExport, MarkdownHasOneTableRowPerPoint) {
     EXPECT_NE(md.find("- Amdahl: serial fraction f = 0.2000"), std::string::npos) << md;
 }
 
+TEST(StudyExport, MarkdownEscapesWhatMarkdownWouldInterpret) {
+    Set s;
+    RunSpec r;
+    r.kernel = "do_math"; // '_' would start emphasis
+    r.params = {};
+    ASSERT_EQ(s.Add(Line(r)), MSC_OK);
+    char err[256];
+    ASSERT_EQ(msc_study_finish(&s.set, 0, 0, err, sizeof err), MSC_OK);
+    const std::string md = Capture(msc_study_markdown, &s.set);
+    EXPECT_EQ(md.rfind("### do\\_math, [0, 2000000), strong\n", 0), 0u) << md;
+}
+
 TEST(StudyExport, ExtrapRefusesStudiesAtDifferentRankCounts) {
     Set s;
     AddAmdahl(s, 0.2, {1, 2}, 1);

@@ -49,7 +49,16 @@ check "two studies: strong and weak" \
   bash -c "grep -qF '== Study 1 of 2: amdahl serial=0.3, [0, 4000000), strong ==' '$tmp/all.out' &&
            grep -qF '== Study 2 of 2: amdahl serial=0.3, [0, 4000000), weak ==' '$tmp/all.out'"
 check "the strong study counts its 6 runs from 2 files" has all "6 runs from 2 files (first at job-p1.jsonl:1)"
-check "the strong table is the sweep's, T1 measured at p = 1" has all "T1 = "
+check "the strong study's T1 is measured at p = 1" \
+  bash -c "grep -qE '^T1 = [0-9.]+ s, measured: the median job time at p = 1$' '$tmp/all.out'"
+# the weak study's report is the in-launch sweep's own, line for line (the same code, the same runs)
+sed -n '/^Weak-scaling sweep/,$p' "$tmp/weak.out" >"$tmp/weak.sweep"
+rep weakonly weak.jsonl
+sed -n '/^Weak-scaling sweep/,$p' "$tmp/weakonly.out" >"$tmp/weak.report"
+check "mpiscale-report prints the weak sweep's table and fits exactly as the sweep did ($(wc -l <"$tmp/weak.sweep") lines)" \
+  bash -c "[ -s '$tmp/weak.sweep' ] && cmp -s '$tmp/weak.sweep' '$tmp/weak.report'"
+[ -s "$tmp/weak.sweep" ] && ! cmp -s "$tmp/weak.sweep" "$tmp/weak.report" && diff "$tmp/weak.sweep" "$tmp/weak.report" | sed 's/^/# /'
+
 check "Amdahl is fitted (or refused with a reason)" \
   bash -c "grep -qE '^Amdahl: (serial fraction f = |not fitted: )' '$tmp/all.out'"
 check "the weak study has its Gustafson line" bash -c "grep -qE '^Gustafson: ' '$tmp/all.out'"
@@ -179,6 +188,14 @@ check "line 3 is named, with the reason" err_has bad "mpiscale-report: bad.jsonl
 check "line 4 is named too" err_has bad "mpiscale-report: bad.jsonl:4: not valid JSON:"
 check "then what to do" err_has bad "2 lines above are not run records: fix or remove them, or pass --skip-malformed"
 check "no report on stdout" [ ! -s "$tmp/bad.out" ]
+{ printf '\xEF\xBB\xBF'; cat "$tmp/job-p1.jsonl"; } >"$tmp/bom.jsonl"
+rep bom bom.jsonl
+check "a UTF-8 byte-order mark before the first record is accepted" \
+  bash -c "[ \$(cat '$tmp/bom.rc') = 0 ] && grep -qF '3 runs from 1 file' '$tmp/bom.out'"
+printf '{"schema": 2, "kernel": "\x1b[31mred\n' >"$tmp/esc.jsonl"
+rep esc esc.jsonl
+check "a damaged line's bytes are not echoed as terminal controls" \
+  bash -c "grep -qF 'esc.jsonl:1: not valid JSON' '$tmp/esc.err' && ! grep -q \$'\x1b' '$tmp/esc.err'"
 rep skip bad.jsonl --skip-malformed
 check "--skip-malformed: exit 0" [ "$(rc skip)" = 0 ]
 check "--skip-malformed: the 2 good runs are analysed" has skip "2 runs from 1 file"
