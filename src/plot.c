@@ -34,19 +34,40 @@ const char *msc_plot_name(msc_plot_kind k)
 
 /* ---- script text ----------------------------------------------------------------------------- */
 
+/* The length of a Unicode bidirectional control (U+200E/F, U+202A-E, U+2066-9, U+061C) in UTF-8
+ * at s, or 0: in a title it would reverse the text drawn in the image. */
+static int bidi_len(const unsigned char *s)
+{
+    if (s[0] == 0xE2 && s[1] == 0x80 && (s[2] == 0x8E || s[2] == 0x8F || (s[2] >= 0xAA && s[2] <= 0xAE)))
+        return 3;
+    if (s[0] == 0xE2 && s[1] == 0x81 && s[2] >= 0xA6 && s[2] <= 0xA9) return 3;
+    if (s[0] == 0xD8 && s[1] == 0x9C) return 2;
+    return 0;
+}
+
 /* s as a single-quoted gnuplot string: ' doubles, control characters become spaces (a newline
- * would end the command). */
-static void put_quoted(FILE *f, const char *s)
+ * would end the command); in text (not a file name) bidirectional controls become '?'. */
+static void put_quoted_text(FILE *f, const char *s, int text)
 {
     fputc('\'', f);
     for (; s != NULL && *s; s++) {
         const unsigned char c = (unsigned char)*s;
-        if (c == '\'')
+        const int bidi = text ? bidi_len((const unsigned char *)s) : 0;
+        if (bidi > 0) {
+            fputc('?', f);
+            s += bidi - 1;
+        } else if (c == '\'') {
             fputs("''", f);
-        else
+        } else {
             fputc(c < 0x20 || c == 0x7f ? ' ' : c, f);
+        }
     }
     fputc('\'', f);
+}
+
+static void put_quoted(FILE *f, const char *s)
+{
+    put_quoted_text(f, s, 1);
 }
 
 static int has_control(const char *s)
@@ -293,7 +314,7 @@ msc_status msc_plot_script(FILE *f, const msc_sweep_summary *s, const char *titl
     fprintf(f, "reset session\n");
     terminal_line(f, term);
     fprintf(f, "set output ");
-    put_quoted(f, out);
+    put_quoted_text(f, out, 0);
     fprintf(f, "\nset encoding utf8\nset title ");
     put_quoted(f, title != NULL ? title : "");
     fprintf(f, "\nset xlabel 'ranks p'\nset ylabel ");

@@ -378,6 +378,14 @@ TEST(Plot, TitleIsEscapedForGnuplot) {
                   MSC_OK);
     });
     EXPECT_TRUE(Has(path, "set output '/o''dd dir/x.svg'\n")) << path;
+    // a bidirectional override would reverse the title drawn in the image; a file name keeps it
+    const std::string bidi = CaptureFile([&](FILE *f) {
+        EXPECT_EQ(msc_plot_script(f, &s, "a\xE2\x80\xAE" "b\xE2\x81\xA6" "c", MSC_PLOT_TIME, "svg",
+                                  "x\xE2\x80\xAE.svg", nullptr, 0),
+                  MSC_OK);
+    });
+    EXPECT_TRUE(Has(bidi, "set title 'a?b?c'\n")) << bidi;
+    EXPECT_TRUE(Has(bidi, "set output 'x\xE2\x80\xAE.svg'\n")) << bidi;
 }
 
 TEST(Plot, RejectsUnknownTerminalEmptySummaryAndControlCharacters) {
