@@ -100,6 +100,20 @@ std::string Line(const RunSpec &s) {
     return out;
 }
 
+// The record `line` with field `key` set to v (taken), or removed when v is null.
+std::string WithField(const std::string &line, const char *key, json_t *v) {
+    json_t *o = json_loads(line.c_str(), 0, nullptr);
+    if (v != nullptr)
+        json_object_set_new(o, key, v);
+    else
+        json_object_del(o, key);
+    char *t = json_dumps(o, JSON_COMPACT);
+    std::string out = t;
+    std::free(t);
+    json_decref(o);
+    return out;
+}
+
 struct Set {
     msc_study_set set;
     Set() { std::memset(&set, 0, sizeof set); }
@@ -258,13 +272,8 @@ TEST(StudyRead, RefusesSlowRankCompilerAndKernelVersionMixes) {
         EXPECT_EQ(s.Add(Line(cc), 3, &why), MSC_ERR_USAGE);
         EXPECT_NE(why.find("its runs differ in compiler: \"gcc 12.2.0\" at runs.jsonl:1, \"clang 14\" here"),
                   std::string::npos) << why;
-        json_t *o = json_loads(Line(base).c_str(), 0, nullptr);
-        json_object_set_new(o, "kernel_version", json_integer(7));
-        char *t = json_dumps(o, JSON_COMPACT);
-        EXPECT_EQ(s.Add(t, 4, &why), MSC_ERR_USAGE);
+        EXPECT_EQ(s.Add(WithField(Line(base), "kernel_version", json_integer(7)), 4, &why), MSC_ERR_USAGE);
         EXPECT_NE(why.find("its runs differ in kernel version: 1 at runs.jsonl:1, 7 here"), std::string::npos) << why;
-        std::free(t);
-        json_decref(o);
         EXPECT_EQ(s.set.v[0].n_runs, 1);
     }
 }
@@ -330,15 +339,7 @@ TEST(StudyRead, SlugsTellNegativeRangesAndEqualSlugsApart) {
 
 TEST(StudyRead, RefusesImplausibleValues) {
     const std::string good = Line(RunSpec());
-    auto with = [&](const char *key, json_t *v) {
-        json_t *o = json_loads(good.c_str(), 0, nullptr);
-        json_object_set_new(o, key, v);
-        char *t = json_dumps(o, JSON_COMPACT);
-        std::string out = t;
-        std::free(t);
-        json_decref(o);
-        return out;
-    };
+    auto with = [&](const char *key, json_t *v) { return WithField(good, key, v); };
     struct Case {
         std::string line;
         const char *why;
@@ -361,24 +362,8 @@ TEST(StudyRead, RefusesImplausibleValues) {
 
 TEST(StudyRead, ReportsMalformedLinesWithFileAndLine) {
     const std::string good = Line(RunSpec());
-    auto without = [&](const char *key) {
-        json_t *o = json_loads(good.c_str(), 0, nullptr);
-        json_object_del(o, key);
-        char *t = json_dumps(o, JSON_COMPACT);
-        std::string out = t;
-        std::free(t);
-        json_decref(o);
-        return out;
-    };
-    auto with = [&](const char *key, json_t *v) {
-        json_t *o = json_loads(good.c_str(), 0, nullptr);
-        json_object_set_new(o, key, v);
-        char *t = json_dumps(o, JSON_COMPACT);
-        std::string out = t;
-        std::free(t);
-        json_decref(o);
-        return out;
-    };
+    auto without = [&](const char *key) { return WithField(good, key, nullptr); };
+    auto with = [&](const char *key, json_t *v) { return WithField(good, key, v); };
     struct Case {
         std::string line;
         const char *why;

@@ -14,14 +14,7 @@ set -uo pipefail
 cli_start "$@"
 LIMIT=120
 
-run() { # run ID NP ARGS... — stdout, mpiscale's stderr and exit code into $tmp/ID.*
-  local id=$1 np=$2; shift 2
-  "$MSC_MPI_RUN" "$np" "$LIMIT" "$BIN" "$@" >"$tmp/$id.out" 2>"$tmp/$id.raw"
-  echo $? >"$tmp/$id.rc"
-  strip_mpirun "$tmp/$id.raw" >"$tmp/$id.err"
-}
-rc() { cat "$tmp/$1.rc"; }
-has() { grep -qF -- "$2" "$tmp/$1.out"; }
+# run, rc and has: tests/cli/lib.sh
 jcheck() { # jcheck FILE EXPR — EXPR true with rs = the JSON lines of FILE, runs = {p: [wall_s...]}
   python3 - "$1" "$2" <<'PY'
 import json, sys

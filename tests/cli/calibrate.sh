@@ -11,14 +11,7 @@ set -uo pipefail
 cli_start "$@"
 LIMIT=120
 
-run() { # run ID NP ARGS... — stdout, mpiscale's stderr and exit code into $tmp/ID.*
-  local id=$1 np=$2; shift 2
-  "$MSC_MPI_RUN" "$np" "$LIMIT" "$BIN" "$@" >"$tmp/$id.out" 2>"$tmp/$id.raw"
-  echo $? >"$tmp/$id.rc"
-  strip_mpirun "$tmp/$id.raw" >"$tmp/$id.err"
-}
-rc() { cat "$tmp/$1.rc"; }
-has() { grep -qF -- "$2" "$tmp/$1.out"; }
+# run, rc and has: tests/cli/lib.sh
 count() { wc -l <"$1" | tr -d ' '; }
 NUM='[0-9]+\.[0-9]{6}'
 

@@ -1,6 +1,7 @@
 # lib.sh — shared by the command-line test scripts (sourced, not run): argument check, a scratch
 # directory removed on exit, TAP-like "ok - / not ok -" lines and the closing "N passed, M failed",
-# and strip_mpirun, which drops mpirun's own notices from a captured stderr.
+# strip_mpirun, which drops mpirun's own notices from a captured stderr, and run / rc / has, the
+# common way to launch mpiscale and look at what it did.
 # The sourcing script sets `set -uo pipefail` itself and calls `cli_start "$@"` first.
 
 cli_start() { # cli_start "$@" — sets BIN and tmp, or exits 2 with the usage line
@@ -56,3 +57,13 @@ strip_mpirun() { # strip_mpirun FILE — FILE's non-empty lines without mpirun's
     END { if (inblock) printf "%s", kept block }
   ' "$1"
 }
+
+# The common way to run mpiscale in these scripts (each sets LIMIT, seconds per launch):
+run() { # run ID NP ARGS... — stdout, mpiscale's stderr and exit code into $tmp/ID.*
+  local id=$1 np=$2; shift 2
+  "$MSC_MPI_RUN" "$np" "${LIMIT:-120}" "$BIN" "$@" >"$tmp/$id.out" 2>"$tmp/$id.raw"
+  echo $? >"$tmp/$id.rc"
+  strip_mpirun "$tmp/$id.raw" >"$tmp/$id.err"
+}
+rc() { cat "$tmp/$1.rc"; }                    # rc ID — the exit code of run ID
+has() { grep -qF -- "$2" "$tmp/$1.out"; }     # has ID TEXT — run ID's stdout holds TEXT

@@ -27,8 +27,6 @@ rep() { # rep ID ARGS... — an mpiscale-report run: stdout, stderr and exit cod
   (cd "$tmp" && timeout 300 "$MSC_REPORT" "$@") >"$tmp/$id.out" 2>"$tmp/$id.err"
   echo $? >"$tmp/$id.rc"
 }
-rc() { cat "$tmp/$1.rc"; }
-has() { grep -qF -- "$2" "$tmp/$1.out"; }
 err_has() { grep -qF -- "$2" "$tmp/$1.err"; }
 py() { python3 -c "$@"; }
 
