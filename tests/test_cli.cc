@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "mpiscale/cli.h"
+#include "capture.h"
 #include "mpiscale/kernel.h"
 #include "mpiscale/model.h"
 #include "mpiscale/range.h"
@@ -594,20 +595,7 @@ TEST(Cli, ManyParsesGiveTheSameAnswer) {
 
 // ---- help and list texts -----------------------------------------------------------------------
 
-std::string Capture(void (*write)(FILE *)) {
-    FILE *f = std::tmpfile();
-    EXPECT_NE(f, nullptr);
-    if (f == nullptr) return "";
-    write(f);
-    std::fflush(f);
-    std::rewind(f);
-    std::string out;
-    char buf[4096];
-    size_t n;
-    while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) out.append(buf, n);
-    std::fclose(f);
-    return out;
-}
+std::string Capture(void (*write)(FILE *)) { return CaptureFile(write); }
 
 std::vector<std::string> Lines(const std::string &text) {
     std::vector<std::string> lines;

@@ -25,6 +25,7 @@
 #include "mpiscale/cli.h"
 #include "mpiscale/html.h"
 #include "mpiscale/plot.h"
+#include "capture.h"
 #include "mpiscale/report.h"
 
 namespace {
@@ -75,20 +76,6 @@ msc_sweep_summary WeakSummary() {
     return s;
 }
 
-std::string CaptureFile(const std::function<void(FILE *)> &write) {
-    FILE *f = std::tmpfile();
-    EXPECT_NE(f, nullptr);
-    if (f == nullptr) return "";
-    write(f);
-    std::fflush(f);
-    std::rewind(f);
-    std::string out;
-    char buf[4096];
-    size_t n;
-    while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) out.append(buf, n);
-    std::fclose(f);
-    return out;
-}
 
 std::string Script(const msc_sweep_summary &s, msc_plot_kind k, const char *title = "study",
                    const char *term = "pngcairo") {

@@ -20,6 +20,7 @@
 #include "mpiscale/model.h"
 #include "mpiscale/report.h"
 #include "mpiscale/timing.h"
+#include "capture.h"
 
 namespace {
 
@@ -198,22 +199,6 @@ std::vector<std::string> CsvFields(const std::string &line) {
     return fields;
 }
 
-// What `write` prints to a FILE*, as a string.
-template <typename Write>
-std::string CaptureFile(Write write) {
-    FILE *f = std::tmpfile();
-    EXPECT_NE(f, nullptr);
-    if (f == nullptr) return "";
-    write(f);
-    std::fflush(f);
-    std::rewind(f);
-    std::string out;
-    char buf[4096];
-    size_t n;
-    while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) out.append(buf, n);
-    std::fclose(f);
-    return out;
-}
 
 std::string Capture(const msc_run_record &rec, void (*write)(FILE *, const msc_run_record *)) {
     return CaptureFile([&](FILE *f) { write(f, &rec); });

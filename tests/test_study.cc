@@ -18,6 +18,7 @@
 #include "mpiscale/model.h"
 #include "mpiscale/report.h"
 #include "mpiscale/study.h"
+#include "capture.h"
 #include "mpiscale/timing.h"
 
 namespace {
@@ -517,14 +518,7 @@ std::vector<std::string> CsvFields(const std::string &line) {
 }
 
 std::string Capture(void (*fn)(FILE *, const msc_study_set *), const msc_study_set *set) {
-    char *text = nullptr;
-    size_t n = 0;
-    FILE *f = open_memstream(&text, &n);
-    fn(f, set);
-    std::fclose(f);
-    std::string t = text;
-    std::free(text);
-    return t;
+    return CaptureFile([&](FILE *f) { fn(f, set); });
 }
 
 TEST(StudyExport, CsvParsesBackRowByRow) {
