@@ -128,6 +128,36 @@ static void tick(ticker *tk, int64_t done, int64_t total)
     tk->watch->fn(&pr, tk->watch->ctx);
 }
 
+/* agree() at the end of the compute phase, where rank 0, done with its own share, may wait long
+ * for the others: with a watch it keeps reporting ("waiting", the seconds so far) instead of
+ * falling silent on a stale percentage. Every rank takes the same non-blocking path (a blocking
+ * and a non-blocking collective do not match), only rank 0's loop reports. */
+static msc_status agree_watched(msc_status local, MPI_Comm comm, ticker *tk)
+{
+    int in = (int)local, out = (int)MSC_ERR_MPI;
+    MPI_Request req;
+    if (MPI_Iallreduce(&in, &out, 1, MPI_INT, MPI_MAX, comm, &req) != MPI_SUCCESS) return MSC_ERR_MPI;
+    if (tk == NULL || tk->watch == NULL)
+        return MPI_Wait(&req, MPI_STATUS_IGNORE) == MPI_SUCCESS ? (msc_status)out : MSC_ERR_MPI;
+    const double wait_start_s = msc_now_s();
+    const struct timespec poll = {0, 200 * 1000}; /* 0.2 ms: rank 0's own work is done */
+    int done = 0;
+    while (MPI_Test(&req, &done, MPI_STATUS_IGNORE) == MPI_SUCCESS && !done) {
+        const double now = msc_now_s();
+        if (now >= tk->next_s) {
+            tk->next_s = now + tk->watch->interval_s;
+            msc_progress pr;
+            pr.phase = "waiting";
+            pr.fraction = 1.0;
+            pr.elapsed_s = now - wait_start_s;
+            pr.claimed = tk->claimed;
+            tk->watch->fn(&pr, tk->watch->ctx);
+        }
+        nanosleep(&poll, NULL);
+    }
+    return done ? (msc_status)out : MSC_ERR_MPI;
+}
+
 /* Per-rank scheduling figures, gathered to rank 0. */
 enum { STAT_CLAIMS, STAT_CLAIMS_S, STAT_CLAIM_MAX_S, STAT_SPEED, STAT_COUNT };
 
@@ -633,7 +663,7 @@ msc_status msc_driver_run_watched(const msc_options *o, MPI_Comm comm, double t_
     }
     t[MSC_PHASE_COMPUTE] = msc_now_s() - t0;
     w.stats[STAT_SPEED] = speeds[rank];
-    if ((st = agree(st, comm)) != MSC_OK) {
+    if ((st = agree_watched(st, comm, &tk)) != MSC_OK) {
         msc_fail(st, err, len, st == MSC_ERR_NOMEM ? "out of memory for computed segments"
                                                    : "claiming a chunk failed");
         goto out;

@@ -28,6 +28,26 @@
  * its own for stdout, whatever mpirun writes to (measured: isatty(2) is 0 and isatty(1) is 1 in
  * every rank, with mpirun on a terminal, a file or a pipe). So, when a launcher's variables are
  * set, the launcher's own fd is asked instead, through /proc (Linux; elsewhere: no terminal). */
+/* What rank 0's fd (1 or 2) finally writes to, as the link /proc shows for it: the launcher's
+ * own fd when launched (see fd_on_terminal), this process's otherwise; "" when unknown. */
+static void fd_target(int fd, char *target, size_t size)
+{
+    char path[64];
+    const int launched = getenv("OMPI_COMM_WORLD_SIZE") != NULL || getenv("PMI_RANK") != NULL ||
+                         getenv("PMIX_RANK") != NULL;
+    snprintf(path, sizeof path, "/proc/%ld/fd/%d", launched ? (long)getppid() : (long)getpid(), fd);
+    const ssize_t n = readlink(path, target, size - 1);
+    target[n > 0 ? n : 0] = '\0';
+}
+
+/* 1 when fd ends in a pipe or socket (`| tee log`): where its lines land, and when, is unknown. */
+static int fd_to_pipe(int fd)
+{
+    char target[256];
+    fd_target(fd, target, sizeof target);
+    return strncmp(target, "pipe:", 5) == 0 || strncmp(target, "socket:", 7) == 0;
+}
+
 static int fd_on_terminal(int fd)
 {
     char path[64], target[256];
@@ -63,9 +83,14 @@ static void ui_init(progress_ui *u, const msc_options *o, int rank)
 {
     memset(u, 0, sizeof *u);
     if (rank != 0 || o->progress == MSC_PROGRESS_OFF) return;
-    u->live = fd_on_terminal(STDERR_FILENO);
-    u->stdout_tty = u->live && fd_on_terminal(STDOUT_FILENO);
-    u->on = o->progress == MSC_PROGRESS_ON || u->live;
+    const int err_tty = fd_on_terminal(STDERR_FILENO);
+    u->stdout_tty = err_tty && fd_on_terminal(STDOUT_FILENO);
+    /* Redrawn in place only when stdout cannot land on the same screen later than the redraw:
+     * stdout on the terminal too (its lines carry the wipe) or in a file. Through a pipe
+     * (`| tee log`) its lines reach the screen whenever the reader passes them on, and would be
+     * glued to a live line: plain lines then. */
+    u->live = err_tty && (u->stdout_tty || !fd_to_pipe(STDOUT_FILENO));
+    u->on = o->progress == MSC_PROGRESS_ON || err_tty;
     u->last_plain_s = -1e300;
 }
 
@@ -162,6 +187,12 @@ static void ui_progress(const msc_progress *pr, void *arg)
     const double now = msc_now_s();
     if (!u->live && now - u->last_plain_s < PLAIN_INTERVAL_S) return;
     u->last_plain_s = now;
+    if (strcmp(pr->phase, "waiting") == 0) { /* no estimate: rank 0 cannot see the others' work */
+        snprintf(line, sizeof line, "compute: %s, waiting for the other ranks (%.0f s)",
+                 pr->claimed ? "every segment handed out" : "rank 0's share done", pr->elapsed_s);
+        ui_show(u, line);
+        return;
+    }
     char eta[48] = "";
     if (pr->fraction > 0.0) {
         format_left(pr->elapsed_s * (1.0 - pr->fraction) / pr->fraction, eta + 2, sizeof eta - 2);
@@ -232,6 +263,7 @@ static void on_sweep_run(const msc_run_record *rec, const msc_sweep_pos *pos, vo
             x->scatter_s = rec->phases[MSC_PHASE_SCATTER].max_s;
             x->compute_s = rec->phases[MSC_PHASE_COMPUTE].max_s;
             x->gather_s = rec->phases[MSC_PHASE_GATHER].max_s;
+            x->probe_s = rec->phases[MSC_PHASE_CALIBRATE].max_s;
             x->imbalance = rec->imbalance;
             x->nodes = rec->nodes;
             x->oversubscribed = rec->oversubscribed_nodes;

@@ -628,6 +628,7 @@ msc_status msc_sweep_summarise(const msc_sweep_run *runs, int n, int weak, msc_s
         row->scatter_s = median_of(runs, n, row->p, offsetof(msc_sweep_run, scatter_s), 1.0, w);
         row->compute_s = median_of(runs, n, row->p, offsetof(msc_sweep_run, compute_s), 1.0, w);
         row->gather_s = median_of(runs, n, row->p, offsetof(msc_sweep_run, gather_s), 1.0, w);
+        row->probe_s = median_of(runs, n, row->p, offsetof(msc_sweep_run, probe_s), 1.0, w);
     }
     if (st == MSC_OK) { /* T1 */
         const msc_sweep_row *first = &out->rows[0];
@@ -805,17 +806,23 @@ static void print_phase(FILE *f, double v)
 /* The phase breakdown per point, when the runs carry it. */
 static void report_phases(FILE *f, const msc_sweep_summary *s)
 {
-    int known = 0;
-    for (int k = 0; k < s->n_rows; k++) known |= isfinite(s->rows[k].compute_s);
+    int known = 0, probe = 0;
+    for (int k = 0; k < s->n_rows; k++) {
+        known |= isfinite(s->rows[k].compute_s);
+        probe |= isfinite(s->rows[k].probe_s) && s->rows[k].probe_s > 0.0;
+    }
     if (!known) return;
     fprintf(f, "Phases per point (medians over the runs, seconds; serial: rank 0's setup, serial share "
-               "and combine; scatter, compute, gather: the slowest rank's):\n");
-    fprintf(f, "%6s %10s %10s %10s %10s %10s\n", "p", "serial", "scatter", "compute", "gather",
-            "compute %");
+               "and combine; %sscatter, compute, gather: the slowest rank's):\n",
+            probe ? "probe: --schedule weighted's timing of the kernel; " : "");
+    fprintf(f, "%6s %10s", "p", "serial");
+    if (probe) fprintf(f, " %10s", "probe");
+    fprintf(f, " %10s %10s %10s %10s\n", "scatter", "compute", "gather", "compute %");
     for (int k = 0; k < s->n_rows; k++) {
         const msc_sweep_row *r = &s->rows[k];
         fprintf(f, "%6d", r->p);
         print_phase(f, r->serial_s);
+        if (probe) print_phase(f, r->probe_s);
         print_phase(f, r->scatter_s);
         print_phase(f, r->compute_s);
         print_phase(f, r->gather_s);
@@ -892,8 +899,10 @@ void msc_report_sweep_text(FILE *f, const msc_sweep_summary *s)
         print_num(f, a->ceiling, 1, "x");
         if (isfinite(a->f_lo) && isfinite(a->f_hi) && a->f_hi - a->f_lo > 1e-9) { /* larger f, lower ceiling */
             fprintf(f, " (");
-            print_num(f, msc_amdahl_ceiling(a->f_hi), 1, "x to ");
-            print_num(f, msc_amdahl_ceiling(a->f_lo), 1, "x)");
+            print_num(f, msc_amdahl_ceiling(a->f_hi), 1, "x");
+            fprintf(f, " to ");
+            print_num(f, msc_amdahl_ceiling(a->f_lo), 1, "x"); /* "unbounded" when f_lo = 0 */
+            fprintf(f, ")");
         }
         fprintf(f, "\n");
         if (a->fit.note[0]) fprintf(f, "  note: %s\n", a->fit.note);
@@ -945,6 +954,14 @@ void msc_report_sweep_text(FILE *f, const msc_sweep_summary *s)
 }
 
 /* ---- --calibrate ------------------------------------------------------------------------------- */
+
+/* 1 when the sweep's runs spent time in --schedule weighted's probe. */
+static int sweep_has_probe(const msc_sweep_summary *sweep)
+{
+    for (int k = 0; sweep != NULL && k < sweep->n_rows; k++)
+        if (isfinite(sweep->rows[k].probe_s) && sweep->rows[k].probe_s > 0.0) return 1;
+    return 0;
+}
 
 /* 1 when the sweep's fits left out point p (its ranks shared cores). */
 static int left_out_of_fits(const msc_sweep_summary *sweep, int p)
@@ -1008,6 +1025,9 @@ void msc_report_calibration_text(FILE *f, const msc_calibration *c, double t1_s,
                    "would give f = %.4f; the difference is noise)\n", amdahl->f, rt.f);
     else
         fprintf(f, "  the runtime alone accounts for about %.4f of the fitted f = %.4f (%.0f%%) at the "
-                   "same p; the rest is the kernel's own serial part, imbalance and contention\n",
-                rt.f, amdahl->f, amdahl->f > 0.0 ? 100.0 * rt.f / amdahl->f : 0.0);
+                   "same p; the rest is the kernel's own serial part, imbalance and contention%s\n",
+                rt.f, amdahl->f, amdahl->f > 0.0 ? 100.0 * rt.f / amdahl->f : 0.0,
+                sweep_has_probe(sweep) ? ", and --schedule weighted's probe (the phase table's "
+                                         "probe column), which times the real kernel"
+                                       : "");
 }

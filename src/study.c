@@ -235,12 +235,12 @@ static msc_status parse_record(const char *line, const char *where, record *r, c
         segments /= ranks;
     }
     /* the phase breakdown: each phase's slowest rank, when the record has it */
-    r->run.scatter_s = r->run.compute_s = r->run.gather_s = NAN;
+    r->run.scatter_s = r->run.compute_s = r->run.gather_s = r->run.probe_s = NAN;
     json_t *phases = json_object_get(o, "phases");
     if (json_is_object(phases)) {
-        const char *names[3] = {"scatter", "compute", "gather"};
-        double *dst[3] = {&r->run.scatter_s, &r->run.compute_s, &r->run.gather_s};
-        for (int k = 0; k < 3; k++) {
+        const char *names[4] = {"scatter", "compute", "gather", "calibrate"};
+        double *dst[4] = {&r->run.scatter_s, &r->run.compute_s, &r->run.gather_s, &r->run.probe_s};
+        for (int k = 0; k < 4; k++) {
             json_t *ph = json_object_get(phases, names[k]);
             json_t *mx = json_is_object(ph) ? json_object_get(ph, "max") : NULL;
             if (json_is_number(mx) && isfinite(json_number_value(mx)) && json_number_value(mx) >= 0.0)

@@ -1697,6 +1697,18 @@ TEST(ReportSweepText, UslWhatIfAndItsWarningOnRetrogradeData) {
                        "retrograde: beyond p = 7 trust the USL's")) << t;
 }
 
+TEST(ReportSweepText, WeightedProbeGetsItsOwnPhaseColumn) {
+    msc_sweep_run a = WithPhases(SweepRun(1, 1.0), 0.01, 0.001, 0.9, 0.002),
+                  b = WithPhases(SweepRun(2, 0.6), 0.01, 0.001, 0.45, 0.002);
+    const std::string plain = SweepText(Summarise({a, b}, 0));
+    EXPECT_FALSE(Has(plain, "probe")) << plain; // no weighted schedule: no column
+    a.probe_s = 0.0;                            // a 1-rank weighted run skips the probe
+    b.probe_s = 0.028;
+    const std::string t = SweepText(Summarise({a, b}, 0));
+    EXPECT_TRUE(Has(t, "     p     serial      probe    scatter    compute     gather  compute %\n")) << t;
+    EXPECT_TRUE(Has(t, "     2   0.010000   0.028000   0.001000   0.450000   0.002000      75.0%\n")) << t;
+}
+
 TEST(ReportSweepText, WeakHeaderSaysScaledSpeedup) {
     const std::string t = SweepText(Summarise({SweepRun(1, 1.0), SweepRun(2, 1.1)}, 1));
     EXPECT_TRUE(Has(t, "scaled S")) << t;
@@ -1919,6 +1931,10 @@ TEST(ReportSweepText, WhatIfGivesTimesAndCoreHoursBeyondTheLargestP) {
     // the ceiling with its interval: 1/f_hi to 1/f_lo
     std::snprintf(want, sizeof want, "ceiling 1/f = %.1fx (%.1fx to ", 1 / f, 1 / s.amdahl.f_hi);
     EXPECT_TRUE(Has(t, want)) << t;
+    // an interval reaching f = 0 has an unbounded ceiling, and the parenthesis still closes
+    msc_sweep_summary z = s;
+    z.amdahl.f_lo = 0.0;
+    EXPECT_TRUE(Has(SweepText(z), " to unbounded)\n")) << SweepText(z);
     EXPECT_FALSE(Has(t, "needs p =")) << "no target asked";
     EXPECT_FALSE(Has(t, "efficiency stays")) << "no floor asked";
 }

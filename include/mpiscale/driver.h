@@ -19,7 +19,9 @@ extern "C" {
 /* What rank 0 can tell of a run in progress, for a live display. Rank 0 sees only its own share
  * of a static schedule; under dynamic and guided it sees the segments handed out so far. */
 typedef struct msc_progress {
-    const char *phase;  /* "compute", or "baseline" (--serial-baseline: rank 0 alone) */
+    const char *phase;  /* "compute", "baseline" (--serial-baseline: rank 0 alone), or "waiting"
+                           (rank 0 is done with its share and waits for the others; elapsed_s
+                           counts the wait) */
     double fraction;    /* of the phase's work done, 0 to 1, as far as rank 0 can tell */
     double elapsed_s;   /* since the phase began */
     int claimed;        /* 1: fraction counts segments handed out to all ranks (dynamic kinds);

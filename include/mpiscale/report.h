@@ -112,6 +112,8 @@ typedef struct msc_sweep_run {
     double scatter_s;    /* the slowest rank's scatter, compute and gather phases (NAN when not */
     double compute_s;    /*   known: mpiscale-report reading an older record) */
     double gather_s;
+    double probe_s;      /* --schedule weighted: the slowest rank's probe (calibrate phase); 0 or
+                            NAN otherwise */
     double imbalance;    /* max/mean compute - 1 */
     int t1_baseline;     /* t1_est_s was measured by --serial-baseline (rank 0 alone) */
     int nodes;
@@ -128,7 +130,7 @@ typedef struct msc_sweep_row {
     double efficiency;   /* speedup / p */
     double karp_flatt;   /* from the median speedup (strong, p > 1); NAN otherwise */
     double imbalance;    /* median over the runs */
-    double serial_s, scatter_s, compute_s, gather_s; /* the phase breakdown: medians over the
+    double serial_s, scatter_s, compute_s, gather_s, probe_s; /* the phase breakdown: medians over the
                                                         runs of msc_sweep_run's phases, NAN when
                                                         no run knows them */
     char digest[17];     /* of the first run; digests counts the distinct ones at this p */

@@ -56,6 +56,11 @@ check "--progress --no-progress: the last wins, nothing on stderr" [ ! -s "$tmp/
 run forced_on 2 "${SWEEP[@]}" --no-progress --progress
 check "--no-progress --progress: the last wins, lines on stderr" [ "$(lines forced_on '^run ')" = 6 ]
 
+# rank 0 done with its share while a slower rank still works: it says so instead of a stale "~0 s"
+run waiting 2 --kernel do_math --range 0:400M --slow-rank 1:4 --progress -q
+check "rank 0 waiting for a slower rank: a line says so" \
+  grep -qE "^compute: rank 0's share done, waiting for the other ranks \([0-9]+ s\)$" "$tmp/waiting.err"
+
 # --- on a terminal --------------------------------------------------------------------------------
 if ! command -v script >/dev/null 2>&1 || ! script -qec true /dev/null >/dev/null 2>&1; then
   echo "# skipped: the terminal checks need util-linux 'script' to emulate a terminal, not found here"
@@ -77,8 +82,8 @@ import sys
 t = open(sys.argv[1], 'rb').read()
 i = t.find(b'Strong-scaling sweep')
 sys.exit(0 if i > 0 and t.rfind(b'\r\x1b[K', 0, i) > t.rfind(b'run 6/6', 0, i) > 0 else 1)" "$tmp/tty_sweep.tty"
-  check "terminal sweep: on screen, no progress text shares a line with stdout's" \
-    python3 - "$tmp/tty_sweep.tty" <<'PY'
+  not_glued() { # not_glued FILE — replays FILE as a terminal draws it; no screen line may hold
+    python3 - "$1" <<'PY' # progress text and a stdout line together
 import re, sys
 # what the terminal shows: \r returns to the line's start, ESC [ K clears to its end
 screen, line, col = [], [], 0
@@ -105,6 +110,13 @@ for l in bad:
     print("# glued: " + l)
 sys.exit(1 if bad else 0)
 PY
+  }
+  check "terminal sweep: on screen, no progress text shares a line with stdout's" not_glued "$tmp/tty_sweep.tty"
+  # stdout through a pipe (| tee log) reaches the screen whenever the reader passes it on: the
+  # progress must not be redrawn in place then, or stdout's lines land glued to it
+  script -qec "$(q "$MSC_MPI_RUN" 2 "$LIMIT" "$BIN" "${SWEEP[@]}") | cat" /dev/null >"$tmp/tty_pipe.tty" 2>&1
+  check "terminal, stdout through a pipe: progress shown" grep -qa 'run 6/6' "$tmp/tty_pipe.tty"
+  check "terminal, stdout through a pipe: nothing glued on screen" not_glued "$tmp/tty_pipe.tty"
   tty_run tty_single 2 "${LONG[@]}"
   check "terminal single run: a live percentage of rank 0's share" \
     grep -qaE $'\r'"compute: [0-9]+% of rank 0's share" "$tmp/tty_single.tty"
