@@ -19,10 +19,10 @@ export MSC_ROOT
 # openssh-client: Open MPI 4.1's mpirun refuses to start without an ssh (or rsh) on PATH, even for
 # ranks on this machine only ("FORCE-TERMINATE AT Not found:-13 ... plm_rsh_component.c"), and
 # openmpi-bin does not pull it in. python3: the command-line tests' exact references.
-# gnuplot-nox: mpiscale-report's plots. For the tests only: chromium renders the HTML report
+# zlib1g-dev: CRC-32 for the checkpoint journal. gnuplot-nox: mpiscale-report's plots. For the tests only: chromium renders the HTML report
 # headless, libpng-dev reads its screenshot and the plots back, libxml2-utils (xmllint) checks SVG.
 MSC_SETUP_PACKAGES="build-essential cmake openmpi-bin openssh-client libopenmpi-dev libgtest-dev
-libjansson-dev librandom123-dev python3 gnuplot-nox chromium libpng-dev libxml2-utils"
+libjansson-dev librandom123-dev zlib1g-dev python3 gnuplot-nox chromium libpng-dev libxml2-utils"
 
 msc_setup_say() { echo "mpiscale setup: $*"; }
 
