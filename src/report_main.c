@@ -388,11 +388,15 @@ static msc_status write_html(const report_opts *o, const msc_study_set *set, cha
         snprintf(base, sizeof base, "%s", o->plots);
     } else {
         const char *t = getenv("TMPDIR");
-        snprintf(tmpdir, sizeof tmpdir, "%s/mpiscale-report.XXXXXX", t != NULL && *t ? t : "/tmp");
-        if (mkdtemp(tmpdir) == NULL)
+        if (snprintf(tmpdir, sizeof tmpdir - 1, "%s/mpiscale-report.XXXXXX", t != NULL && *t ? t : "/tmp") >=
+                (int)sizeof tmpdir - 1 ||
+            mkdtemp(tmpdir) == NULL)
             return msc_fail(MSC_ERR_IO, err, len, "--html: cannot make a temporary directory: %s",
                             strerror(errno));
-        snprintf(base, sizeof base, "%s/", tmpdir);
+        const size_t n = strlen(tmpdir); /* at most sizeof tmpdir - 2: room for the '/' */
+        memcpy(base, tmpdir, n);
+        base[n] = '/';
+        base[n + 1] = '\0';
         st = write_plots(base, set, err, len);
     }
     msc_html_section *sec = (msc_html_section *)calloc((size_t)(set->n > 0 ? set->n : 1), sizeof *sec);

@@ -90,6 +90,7 @@ msc_setup_configured() {
     grep -qxF "CMAKE_HOME_DIRECTORY:INTERNAL=$MSC_ROOT" "$cache" &&
     grep -qxF "CMAKE_BUILD_TYPE:STRING=Release" "$cache" &&
     grep -qxF "MSC_BUILD_TESTS:BOOL=ON" "$cache" &&
+    grep -qxF "MSC_SANITIZE:BOOL=OFF" "$cache" &&
     grep -qxF "MSC_WERROR:BOOL=$1" "$cache"
 }
 
@@ -105,7 +106,7 @@ msc_setup_build() {
     # CI=true (warnings as errors) is put back the way these scripts need it.
     if ! msc_setup_configured "$werror"; then
       msc_setup_do cmake -S . -B build -DCMAKE_BUILD_TYPE=Release -DMSC_BUILD_TESTS=ON \
-        -DMSC_WERROR="$werror" || exit
+        -DMSC_SANITIZE=OFF -DMSC_WERROR="$werror" || exit
     fi
     msc_setup_do cmake --build build -j "$(nproc)" || exit
   ) || return
