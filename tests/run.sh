@@ -32,6 +32,6 @@ fi
 # The whole suite, last, so that ctest's summary is the last thing printed. An inherited
 # CTEST_PARALLEL_LEVEL would run tests in parallel; -j 1 overrides it.
 rc=0
-ctest --test-dir build --output-on-failure -j 1 || rc=$?
+ctest --test-dir build --output-on-failure --no-label-summary -j 1 || rc=$?
 [ "$rc" = 0 ] && rc=$sanitize_rc
 exit "$rc"
