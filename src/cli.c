@@ -15,7 +15,8 @@
 
 enum { OPT_SCHEDULE = 1000, OPT_BASELINE, OPT_JSON, OPT_CSV, OPT_SLOW_RANK, OPT_SWEEP, OPT_REPEAT,
        OPT_WARMUP, OPT_WEAK, OPT_TARGET, OPT_MIN_EFF, OPT_PRECISION, OPT_CALIBRATE, OPT_PROGRESS,
-       OPT_NO_PROGRESS };
+       OPT_NO_PROGRESS, OPT_CHECKPOINT, OPT_FRESH, OPT_STATUS, OPT_REPORT, OPT_FORCE, OPT_DEADLINE,
+       OPT_TIME_LIMIT };
 
 static const struct option long_options[] = {
     {"kernel", required_argument, NULL, 'k'},
@@ -37,6 +38,13 @@ static const struct option long_options[] = {
     {"min-efficiency", required_argument, NULL, OPT_MIN_EFF},
     {"json", required_argument, NULL, OPT_JSON},
     {"csv", required_argument, NULL, OPT_CSV},
+    {"report", required_argument, NULL, OPT_REPORT},
+    {"force", no_argument, NULL, OPT_FORCE},
+    {"checkpoint", required_argument, NULL, OPT_CHECKPOINT},
+    {"fresh", no_argument, NULL, OPT_FRESH},
+    {"status", required_argument, NULL, OPT_STATUS},
+    {"deadline", required_argument, NULL, OPT_DEADLINE},
+    {"time-limit", required_argument, NULL, OPT_TIME_LIMIT},
     {"quiet", no_argument, NULL, 'q'},
     {"list-kernels", no_argument, NULL, 'l'},
     {"help", no_argument, NULL, 'h'},
@@ -140,6 +148,77 @@ static msc_status parse_precision(const char *text, double *out, char *err, size
     return MSC_OK;
 }
 
+/* --time-limit: seconds, or a number with a unit s, m or h ("90", "1.5h"), or Slurm's
+ * [[D-]HH:]MM:SS ("2:00:00", "1-00:00:00"); above 0 and at most a year. */
+static msc_status parse_time_limit(const char *text, double *out, char *err, size_t len)
+{
+    static const char *why = "must be seconds (90), a number with a unit (30m, 1.5h) or [[D-]HH:]MM:SS, "
+                             "above 0 and at most a year";
+    char *end = NULL;
+    double v = 0.0;
+    if (strchr(text, ':') != NULL) { /* [[D-]HH:]MM:SS, whole numbers */
+        long parts[4] = {0, 0, 0, 0}, days = 0;
+        int n = 0;
+        const char *at = text;
+        const char *dash = strchr(text, '-');
+        if (dash != NULL) {
+            errno = 0;
+            days = strtol(text, &end, 10);
+            if (errno != 0 || end != dash || end == text || !isdigit((unsigned char)text[0]) || days < 0 ||
+                days > 366)
+                return msc_fail(MSC_ERR_USAGE, err, len, "--time-limit: '%s': %s", text, why);
+            at = dash + 1;
+        }
+        for (;;) {
+            if (n == 3 || !isdigit((unsigned char)*at))
+                return msc_fail(MSC_ERR_USAGE, err, len, "--time-limit: '%s': %s", text, why);
+            errno = 0;
+            parts[n++] = strtol(at, &end, 10);
+            if (errno != 0 || parts[n - 1] > 100000)
+                return msc_fail(MSC_ERR_USAGE, err, len, "--time-limit: '%s': %s", text, why);
+            if (*end == '\0') break;
+            if (*end != ':') return msc_fail(MSC_ERR_USAGE, err, len, "--time-limit: '%s': %s", text, why);
+            at = end + 1;
+        }
+        if (n < 2 || (dash != NULL && n != 3))
+            return msc_fail(MSC_ERR_USAGE, err, len, "--time-limit: '%s': %s", text, why);
+        v = n == 3 ? (double)days * 86400.0 + parts[0] * 3600.0 + parts[1] * 60.0 + parts[2]
+                   : parts[0] * 60.0 + parts[1];
+    } else {
+        errno = 0;
+        v = strtod(text, &end);
+        double unit = 1.0;
+        if (end != text && (*end == 's' || *end == 'm' || *end == 'h') && end[1] == '\0') {
+            unit = *end == 'h' ? 3600.0 : *end == 'm' ? 60.0 : 1.0;
+            end++;
+        }
+        if (errno != 0 || end == text || *end != '\0' || !isfinite(v) || isspace((unsigned char)text[0]) ||
+            text[0] == '-' || text[0] == '+')
+            return msc_fail(MSC_ERR_USAGE, err, len, "--time-limit: '%s': %s", text, why);
+        v *= unit;
+    }
+    if (!(v > 0.0) || v > 366.0 * 86400.0)
+        return msc_fail(MSC_ERR_USAGE, err, len, "--time-limit: '%s': %s", text, why);
+    *out = v;
+    return MSC_OK;
+}
+
+/* --deadline: seconds since the Epoch (`date -d '+2 hours' +%s`), a plain decimal number. */
+static msc_status parse_deadline(const char *text, double *out, char *err, size_t len)
+{
+    char *end = NULL;
+    errno = 0;
+    const double v = strtod(text, &end);
+    if (errno != 0 || end == text || *end != '\0' || !isfinite(v) || !isdigit((unsigned char)text[0]) ||
+        strpbrk(text, "xXeEpP") != NULL || !(v > 0.0) || v > 1e11)
+        return msc_fail(MSC_ERR_USAGE, err, len,
+                        "--deadline: '%s': must be a time in seconds since the Epoch, as `date +%%s` "
+                        "prints it",
+                        text);
+    *out = v;
+    return MSC_OK;
+}
+
 msc_status msc_sweep_points(const msc_options *o, int world_size, int points[MSC_MAX_SWEEP], int *n,
                             char *err, size_t len)
 {
@@ -170,7 +249,8 @@ msc_status msc_cli_parse(int argc, char *const *argv, msc_options *out, char *er
     msc_options o;
     const char *range_text = NULL, *segments_text = NULL, *kernel_name = "do_math";
     const char *slow_text = NULL, *sweep_text = NULL, *repeat_text = NULL, *warmup_text = NULL;
-    const char *precision_text = NULL;
+    const char *precision_text = NULL, *deadline_text = NULL, *time_limit_text = NULL;
+    unsigned char given[OPT_TIME_LIMIT + 1];
     const char *params_given[MAX_PARAMS_GIVEN];
     int n_params_given = 0;
     char why[256];
@@ -186,11 +266,20 @@ msc_status msc_cli_parse(int argc, char *const *argv, msc_options *out, char *er
     o.repeat = 1;
     o.segments_requested = MSC_DEFAULT_SEGMENTS;
 
+    memset(given, 0, sizeof given);
     optind = 0; /* glibc: a full re-initialisation, so parsing can be repeated */
     opterr = 0;
     for (;;) {
         const int c = getopt_long(argc, argv, ":k:r:s:p:qlhV", long_options, NULL);
         if (c == -1) break;
+        /* An option given twice is a mistake in a job script (an edited copy of a line), not a
+         * choice: refused, except --param (repeatable) and --progress/--no-progress (last wins). */
+        if (c > 0 && c < (int)sizeof given && c != 'p' && c != OPT_PROGRESS && c != OPT_NO_PROGRESS &&
+            c != ':' && c != '?') {
+            if (given[c])
+                return msc_fail(MSC_ERR_USAGE, err, len, "--%s: given more than once", option_name(c));
+            given[c] = 1;
+        }
         switch (c) {
         case 'k': kernel_name = optarg; break;
         case 'r': range_text = optarg; break;
@@ -234,6 +323,13 @@ msc_status msc_cli_parse(int argc, char *const *argv, msc_options *out, char *er
         }
         case OPT_JSON: o.json_path = optarg; break;
         case OPT_CSV: o.csv_path = optarg; break;
+        case OPT_REPORT: o.report_path = optarg; break;
+        case OPT_FORCE: o.force = 1; break;
+        case OPT_CHECKPOINT: o.checkpoint_path = optarg; break;
+        case OPT_FRESH: o.fresh = 1; break;
+        case OPT_STATUS: o.status_path = optarg; break;
+        case OPT_DEADLINE: deadline_text = optarg; break;
+        case OPT_TIME_LIMIT: time_limit_text = optarg; break;
         case 'q': o.quiet = 1; break;
         case 'l': o.action = MSC_ACTION_LIST_KERNELS; break;
         case 'h': o.action = MSC_ACTION_HELP; break;
@@ -341,7 +437,42 @@ msc_status msc_cli_parse(int argc, char *const *argv, msc_options *out, char *er
         return msc_fail(MSC_ERR_USAGE, err, len, "--csv: '': empty file name");
     if (o.json_path != NULL && o.csv_path != NULL && strcmp(o.json_path, o.csv_path) == 0)
         return msc_fail(MSC_ERR_USAGE, err, len, "--csv: '%s': same file as --json", o.csv_path);
+    {
+        /* every file the run writes, for empty names and for two options naming one file */
+        const char *files[5] = {o.json_path, o.csv_path, o.report_path, o.checkpoint_path, o.status_path};
+        static const char *names[5] = {"--json", "--csv", "--report", "--checkpoint", "--status"};
+        for (int i = 2; i < 5; i++) {
+            if (files[i] == NULL) continue;
+            if (files[i][0] == '\0') return msc_fail(MSC_ERR_USAGE, err, len, "%s: '': empty file name", names[i]);
+            for (int j = 0; j < i; j++)
+                if (files[j] != NULL && strcmp(files[i], files[j]) == 0)
+                    return msc_fail(MSC_ERR_USAGE, err, len, "%s: '%s': the same file as %s", names[i],
+                                    files[i], names[j]);
+        }
+    }
+    if (o.fresh && o.checkpoint_path == NULL)
+        return msc_fail(MSC_ERR_USAGE, err, len, "--fresh: only with --checkpoint FILE (it discards that journal)");
+    if (o.force && o.report_path == NULL)
+        return msc_fail(MSC_ERR_USAGE, err, len, "--force: only with --report FILE (it replaces that file)");
+    if (o.checkpoint_path != NULL && o.sweep != MSC_SWEEP_NONE)
+        return msc_fail(MSC_ERR_USAGE, err, len,
+                        "--checkpoint: not with a sweep (--sweep, --repeat, --warmup or --weak): a "
+                        "resumed run measures only part of the job, so its times cannot be a point of "
+                        "a study; checkpoint single runs");
+    if (deadline_text != NULL && (st = parse_deadline(deadline_text, &o.deadline_s, err, len)) != MSC_OK)
+        return st;
+    if (time_limit_text != NULL && (st = parse_time_limit(time_limit_text, &o.time_limit_s, err, len)) != MSC_OK)
+        return st;
+    if (o.status_path == NULL && o.checkpoint_path != NULL) {
+        /* the verdict beside the journal by default: FILE.status */
+        const size_t n = strlen(o.checkpoint_path);
+        if (n + sizeof ".status" > sizeof o.status_default)
+            return msc_fail(MSC_ERR_USAGE, err, len, "--checkpoint: '%.40s...': name too long", o.checkpoint_path);
+        memcpy(o.status_default, o.checkpoint_path, n);
+        memcpy(o.status_default + n, ".status", sizeof ".status");
+    }
     *out = o;
+    if (out->status_path == NULL && out->status_default[0] != '\0') out->status_path = out->status_default;
     return MSC_OK;
 }
 
@@ -418,6 +549,16 @@ void msc_cli_help(FILE *f, const char *prog)
 "                          node F times slower, to try schedules on uneven hardware\n"
 "      --json FILE         append one JSON object for this run (JSON Lines, schema %d)\n"
 "      --csv FILE          append one CSV row (a header is written to a new file)\n"
+"      --report FILE       also write the text report to FILE (an existing one: --force)\n"
+"      --checkpoint FILE   journal every completed segment in FILE; the same command again\n"
+"                          computes only the missing ones (any rank count or schedule, same\n"
+"                          digest). Not with a sweep. --fresh discards the journal\n"
+"      --status FILE       the verdict as JSON: running, then complete, interrupted, failed or\n"
+"                          invalid-input (default CHECKPOINT.status with --checkpoint)\n"
+"      --time-limit T      stop early enough to save: T seconds (90, 30m, 1.5h, HH:MM:SS)\n"
+"      --deadline EPOCH    the same, at an absolute time: seconds since 1970 (Unix time)\n"
+"                          SIGTERM, SIGINT, SIGHUP, SIGUSR1 and SIGUSR2 stop the run the same\n"
+"                          way at a segment boundary (a second signal kills at once)\n"
 "  -q, --quiet             print a one-line summary instead of the full report\n"
 "  -l, --list-kernels      list the kernels, their default ranges and parameters\n"
 "  -h, --help              this text\n"
@@ -444,8 +585,9 @@ void msc_cli_help(FILE *f, const char *prog)
 "Exit status:\n"
 "  0   complete and verified\n"
 "  2   invalid input (one line on stderr from rank 0; nothing is computed or written)\n"
-"  3   output I/O error (--json/--csv file cannot be written)\n"
+"  3   output I/O error (an output cannot be written; the old file is left whole)\n"
 "  4   verification failed (the report and output files say so)\n"
+"  75  interrupted (signal, --time-limit, --deadline): run the same command to resume\n"
 "  70  internal error\n"
 "\n"
 "Examples:\n"

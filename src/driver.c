@@ -13,7 +13,9 @@
  * segments (the display itself is main's). */
 #include "mpiscale/driver.h"
 
+#include <ctype.h>
 #include <math.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -128,34 +130,319 @@ static void tick(ticker *tk, int64_t done, int64_t total)
     tk->watch->fn(&pr, tk->watch->ctx);
 }
 
-/* agree() at the end of the compute phase, where rank 0, done with its own share, may wait long
- * for the others: with a watch it keeps reporting ("waiting", the seconds so far) instead of
- * falling silent on a stale percentage. Every rank takes the same non-blocking path (a blocking
- * and a non-blocking collective do not match), only rank 0's loop reports. */
-static msc_status agree_watched(msc_status local, MPI_Comm comm, ticker *tk)
+/* ---- fault injection (tests only; see driver.h) --------------------------------------------------- */
+
+void msc_fault_point(const char *point, int64_t n)
 {
-    int in = (int)local, out = (int)MSC_ERR_MPI;
-    MPI_Request req;
-    if (MPI_Iallreduce(&in, &out, 1, MPI_INT, MPI_MAX, comm, &req) != MPI_SUCCESS) return MSC_ERR_MPI;
-    if (tk == NULL || tk->watch == NULL)
-        return MPI_Wait(&req, MPI_STATUS_IGNORE) == MPI_SUCCESS ? (msc_status)out : MSC_ERR_MPI;
+    const char *spec = getenv("MSC_FAULT");
+    char action[16], where[32];
+    int rank = -1, world = 0;
+    if (spec == NULL || sscanf(spec, "%15[a-z]:%d:%31s", action, &rank, where) != 3) return;
+    MPI_Comm_rank(MPI_COMM_WORLD, &world);
+    if (rank != world) return;
+    if (isdigit((unsigned char)where[0]) ? strcmp(point, "segment") != 0 || atoll(where) != n
+                                         : strcmp(point, where) != 0)
+        return;
+    fprintf(stderr, "mpiscale: MSC_FAULT: rank %d: %s at %s %lld\n", world, action, point, (long long)n);
+    fflush(stderr);
+    if (strcmp(action, "exit") == 0) _exit(1);
+    if (strcmp(action, "segv") == 0) raise(SIGSEGV);
+    if (strcmp(action, "kill") == 0) raise(SIGKILL);
+    if (strcmp(action, "abort") == 0) MPI_Abort(MPI_COMM_WORLD, 1);
+    if (strcmp(action, "hang") == 0)
+        for (;;) sleep(1);
+}
+
+/* ---- stop rounds and the journal stream -------------------------------------------------------
+
+ * Rounds: every rank, at its segment boundaries, takes part in a non-blocking MPI_Iallreduce (MAX)
+ * of {stop, busy, status}, starting a new one at most every ROUND_S while it has work and at once
+ * when it has none. A round completes only when every rank has joined it, so all ranks see the
+ * same answers in the same order: all done (busy 0), or stop (a signal, the deadline, a failure),
+ * and they all leave the compute loop after the same round. Ranks without work wait in the rounds.
+ *
+ * Stream (with a journal): every rank sends its completed segments to rank 0 as they finish (one
+ * message in flight at a time, the rest batched behind it); rank 0 appends them, with its own, to
+ * the journal at its segment boundaries, at most every FLUSH_S, with one write and an fsync. After
+ * the last round every rank sends a final batch, and rank 0 takes messages until it has them all.
+ * So a kill loses only the segments in flight and in the last FLUSH_S. */
+#define ROUND_S 0.1
+#define FLUSH_S 0.05
+#define STOP_DEADLINE 1000 /* the stop code for "out of time"; signals are below it */
+enum { TAG_BATCH = 7101, TAG_FINAL = 7102 };
+enum { DECIDED_NONE = 0, DECIDED_DONE, DECIDED_STOP };
+
+typedef struct stream_rec {
+    int64_t segment;
+    int64_t rank;     /* the rank that computed it */
+    double compute_s;
+    msc_partial part;
+} stream_rec;
+
+typedef struct rec_buf {
+    stream_rec *v;
+    int64_t n, cap;
+} rec_buf;
+
+static int buf_push(rec_buf *b, const stream_rec *r)
+{
+    if (b->n == b->cap) {
+        const int64_t cap = b->cap > 0 ? 2 * b->cap : 64;
+        stream_rec *v = (stream_rec *)realloc(b->v, (size_t)cap * sizeof *v);
+        if (v == NULL) return 0;
+        b->v = v;
+        b->cap = cap;
+    }
+    b->v[b->n++] = *r;
+    return 1;
+}
+
+typedef struct syncer {
+    MPI_Comm comm;
+    int rank, size;
+    msc_run_ctl *ctl;
+    msc_range par;
+    int64_t n_seg;
+    /* rounds */
+    int round_on;
+    MPI_Request round_req;
+    int in[3], out[3];
+    double next_round_s;
+    int decided;
+    int agreed_stop;     /* the stop code the ranks agreed on */
+    msc_status agreed_st;
+    double seg_max_s;    /* this rank's longest segment so far */
+    int told;            /* rank 0: ctl->on_stop was called */
+    /* stream */
+    int stream;          /* a journal is written */
+    rec_buf staged;      /* computed, not yet sent (rank 0: not yet written) */
+    rec_buf flight;      /* being sent */
+    int send_on;
+    MPI_Request send_req;
+    msc_status io;       /* rank 0: the first journal write error */
+    char io_err[256];
+    double last_flush_s;
+    int finals;          /* rank 0: final batches received */
+} syncer;
+
+static double epoch_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+/* This rank's stop code: the signal asked for, STOP_DEADLINE when out of time, else 0. */
+static int local_stop(const syncer *sy)
+{
+    const msc_run_ctl *c = sy->ctl;
+    if (c == NULL) return 0;
+    if (c->stop != NULL && *c->stop != 0) return (int)*c->stop;
+    if (c->deadline_s > 0.0 && epoch_s() + c->output_s + 2.0 * sy->seg_max_s >= c->deadline_s)
+        return STOP_DEADLINE;
+    return 0;
+}
+
+/* Rank 0: appends the staged records to the journal (when force, or FLUSH_S after the last). */
+static void flush_journal(syncer *sy, int force)
+{
+    if (!sy->stream || sy->rank != 0 || sy->staged.n == 0 || sy->io != MSC_OK) return;
+    const double now = msc_now_s();
+    if (!force && now - sy->last_flush_s < FLUSH_S) return;
+    msc_journal_entry *e = (msc_journal_entry *)malloc((size_t)sy->staged.n * sizeof *e);
+    if (e == NULL) {
+        sy->io = msc_fail(MSC_ERR_NOMEM, sy->io_err, sizeof sy->io_err, "out of memory for the journal");
+        return;
+    }
+    for (int64_t i = 0; i < sy->staged.n; i++) {
+        const stream_rec *r = &sy->staged.v[i];
+        const msc_range seg = msc_segment(sy->par, sy->n_seg, r->segment);
+        e[i].segment = r->segment;
+        e[i].lo = seg.lo;
+        e[i].hi = seg.hi;
+        e[i].rank = (int)r->rank;
+        e[i].compute_s = r->compute_s;
+        e[i].part = r->part;
+    }
+    sy->io = msc_journal_append(sy->ctl->journal_fd, e, sy->staged.n, sy->io_err, sizeof sy->io_err);
+    if (sy->io == MSC_OK) sy->ctl->journaled += sy->staged.n;
+    free(e);
+    sy->ctl->journal_s += msc_now_s() - now;
+    sy->last_flush_s = msc_now_s();
+    sy->staged.n = 0;
+}
+
+/* Rank 0: takes one message if one is there (blocking: waits for one). 1 when one was taken. */
+static int take_message(syncer *sy, int blocking)
+{
+    MPI_Status status;
+    MPI_Message msg;
+    int flag = 0, bytes = 0;
+    if (blocking) {
+        if (MPI_Mprobe(MPI_ANY_SOURCE, MPI_ANY_TAG, sy->comm, &msg, &status) != MPI_SUCCESS) return 0;
+        flag = 1;
+    } else if (MPI_Improbe(MPI_ANY_SOURCE, MPI_ANY_TAG, sy->comm, &flag, &msg, &status) != MPI_SUCCESS) {
+        return 0;
+    }
+    if (!flag) return 0;
+    MPI_Get_count(&status, MPI_BYTE, &bytes);
+    const int64_t n = bytes / (int64_t)sizeof(stream_rec);
+    stream_rec *v = (stream_rec *)malloc((size_t)(n > 0 ? n : 1) * sizeof *v);
+    if (v == NULL) {
+        sy->io = msc_fail(MSC_ERR_NOMEM, sy->io_err, sizeof sy->io_err, "out of memory for the journal");
+        MPI_Mrecv(NULL, 0, MPI_BYTE, &msg, MPI_STATUS_IGNORE); /* cannot be taken: truncates */
+        return 1;
+    }
+    MPI_Mrecv(v, bytes, MPI_BYTE, &msg, MPI_STATUS_IGNORE);
+    for (int64_t i = 0; i < n; i++)
+        if (!buf_push(&sy->staged, &v[i]))
+            sy->io = msc_fail(MSC_ERR_NOMEM, sy->io_err, sizeof sy->io_err, "out of memory for the journal");
+    free(v);
+    if (status.MPI_TAG == TAG_FINAL) sy->finals++;
+    return 1;
+}
+
+/* Other ranks: sends the staged records when nothing is in flight. */
+static void pump_send(syncer *sy)
+{
+    if (!sy->stream || sy->rank == 0) return;
+    if (sy->send_on) {
+        int done = 0;
+        MPI_Test(&sy->send_req, &done, MPI_STATUS_IGNORE);
+        if (!done) return;
+        sy->send_on = 0;
+    }
+    if (sy->staged.n == 0) return;
+    rec_buf t = sy->flight;
+    sy->flight = sy->staged;
+    sy->staged = t;
+    sy->staged.n = 0;
+    if (MPI_Isend(sy->flight.v, (int)(sy->flight.n * (int64_t)sizeof(stream_rec)), MPI_BYTE, 0, TAG_BATCH,
+                  sy->comm, &sy->send_req) == MPI_SUCCESS)
+        sy->send_on = 1;
+}
+
+/* A completed segment: staged for the journal (rank 0) or for sending. */
+static void sync_segment(syncer *sy, int64_t segment, double compute_s, const msc_partial *part)
+{
+    if (compute_s > sy->seg_max_s) sy->seg_max_s = compute_s;
+    if (!sy->stream) return;
+    const stream_rec r = {segment, sy->rank, compute_s, *part};
+    if (!buf_push(&sy->staged, &r)) {
+        sy->io = msc_fail(MSC_ERR_NOMEM, sy->io_err, sizeof sy->io_err, "out of memory for the journal");
+        return;
+    }
+}
+
+/* At a segment boundary: moves the stream along, and the rounds; returns sy->decided. busy: this
+ * rank still has work; st: its status so far. */
+static int sync_poll(syncer *sy, int busy, msc_status st)
+{
+    if (sy->stream) {
+        if (sy->rank == 0) {
+            while (take_message(sy, 0)) {}
+            flush_journal(sy, 0);
+        } else {
+            pump_send(sy);
+        }
+    }
+    if (sy->decided != DECIDED_NONE) return sy->decided;
+    if (sy->size == 1 && sy->ctl == NULL) { /* nothing to agree on */
+        if (!busy || st != MSC_OK) sy->decided = st != MSC_OK ? DECIDED_STOP : DECIDED_DONE;
+        sy->agreed_st = st;
+        return sy->decided;
+    }
+    const double now = msc_now_s();
+    if (sy->round_on) {
+        int done = 0;
+        if (MPI_Test(&sy->round_req, &done, MPI_STATUS_IGNORE) != MPI_SUCCESS) {
+            sy->decided = DECIDED_STOP;
+            sy->agreed_st = MSC_ERR_MPI;
+            return sy->decided;
+        }
+        if (!done) return DECIDED_NONE;
+        sy->round_on = 0;
+        if (sy->out[0] != 0 || sy->out[2] != MSC_OK) {
+            sy->decided = DECIDED_STOP;
+            sy->agreed_stop = sy->out[0];
+            sy->agreed_st = sy->out[2] != MSC_OK ? (msc_status)sy->out[2] : MSC_INTERRUPTED;
+            return sy->decided;
+        }
+        if (sy->out[1] == 0) {
+            sy->decided = DECIDED_DONE;
+            sy->agreed_st = MSC_OK;
+            return sy->decided;
+        }
+    }
+    if (busy && st == MSC_OK && now < sy->next_round_s) return DECIDED_NONE;
+    msc_status mine = st;
+    if (mine == MSC_OK && sy->io != MSC_OK) mine = sy->io;
+    sy->in[0] = local_stop(sy);
+    if (sy->in[0] != 0 && sy->rank == 0 && !sy->told && sy->ctl != NULL && sy->ctl->on_stop != NULL) {
+        sy->told = 1; /* say so at once: the launcher may kill the ranks before they agree */
+        sy->ctl->on_stop(sy->in[0] == STOP_DEADLINE ? 0 : sy->in[0], sy->ctl->on_stop_ctx);
+    }
+    sy->in[1] = busy && st == MSC_OK;
+    sy->in[2] = (int)mine;
+    sy->next_round_s = now + ROUND_S;
+    if (MPI_Iallreduce(sy->in, sy->out, 3, MPI_INT, MPI_MAX, sy->comm, &sy->round_req) != MPI_SUCCESS) {
+        sy->decided = DECIDED_STOP;
+        sy->agreed_st = MSC_ERR_MPI;
+        return sy->decided;
+    }
+    sy->round_on = 1;
+    return DECIDED_NONE;
+}
+
+/* After the compute loop: waits in the rounds until they decide (rank 0 reporting "waiting" on
+ * tk), then completes the stream: every other rank sends its final batch, rank 0 takes them all
+ * and appends them. Returns the agreed status: MSC_OK, MSC_INTERRUPTED or a failure. */
+static msc_status sync_finish(syncer *sy, msc_status st, ticker *tk)
+{
     const double wait_start_s = msc_now_s();
-    const struct timespec poll = {0, 200 * 1000}; /* 0.2 ms: rank 0's own work is done */
-    int done = 0;
-    while (MPI_Test(&req, &done, MPI_STATUS_IGNORE) == MPI_SUCCESS && !done) {
-        const double now = msc_now_s();
-        if (now >= tk->next_s) {
-            tk->next_s = now + tk->watch->interval_s;
-            msc_progress pr;
-            pr.phase = "waiting";
-            pr.fraction = 1.0;
-            pr.elapsed_s = now - wait_start_s;
-            pr.claimed = tk->claimed;
-            tk->watch->fn(&pr, tk->watch->ctx);
+    const struct timespec poll = {0, 200 * 1000}; /* 0.2 ms */
+    while (sync_poll(sy, 0, st) == DECIDED_NONE) {
+        if (tk != NULL && tk->watch != NULL) {
+            const double now = msc_now_s();
+            if (now >= tk->next_s) {
+                tk->next_s = now + tk->watch->interval_s;
+                msc_progress pr;
+                pr.phase = "waiting";
+                pr.fraction = 1.0;
+                pr.elapsed_s = now - wait_start_s;
+                pr.claimed = tk->claimed;
+                tk->watch->fn(&pr, tk->watch->ctx);
+            }
         }
         nanosleep(&poll, NULL);
     }
-    return done ? (msc_status)out : MSC_ERR_MPI;
+    if (sy->stream) {
+        if (sy->rank != 0) {
+            if (sy->send_on) MPI_Wait(&sy->send_req, MPI_STATUS_IGNORE);
+            sy->send_on = 0;
+            MPI_Send(sy->staged.v, (int)(sy->staged.n * (int64_t)sizeof(stream_rec)), MPI_BYTE, 0,
+                     TAG_FINAL, sy->comm);
+            sy->staged.n = 0;
+        } else {
+            while (sy->finals < sy->size - 1) take_message(sy, 1);
+            flush_journal(sy, 1);
+        }
+    }
+    msc_status agreed = sy->agreed_st;
+    if (sy->ctl != NULL && sy->decided == DECIDED_STOP && agreed == MSC_INTERRUPTED) {
+        sy->ctl->stop_signal = sy->agreed_stop != STOP_DEADLINE ? sy->agreed_stop : 0;
+        sy->ctl->stopped_by_deadline = sy->agreed_stop == STOP_DEADLINE;
+    }
+    /* a journal that could not be written fails the run on rank 0: the others are told below */
+    if (sy->rank == 0 && sy->io != MSC_OK && (agreed == MSC_OK || agreed == MSC_INTERRUPTED)) agreed = sy->io;
+    return agreed;
+}
+
+static void sync_free(syncer *sy)
+{
+    free(sy->staged.v);
+    free(sy->flight.v);
+    memset(sy, 0, sizeof *sy);
 }
 
 /* Per-rank scheduling figures, gathered to rank 0. */
@@ -204,16 +491,27 @@ static msc_status work_reserve(rank_work *w, int64_t count)
 }
 
 /* Computes one chunk and records it as a run; tk (rank 0's, or NULL) hears of each segment as
- * base + its index in the chunk + 1 done out of total. */
+ * base + its index in the chunk + 1 done out of total. The chunk's indices are into todo (the
+ * segments to compute; NULL: all of them, in order). Between segments the syncer moves the stream
+ * and the stop rounds along; a decided stop ends the chunk early (*stopped = 1), recording the
+ * segments done as a shorter run. */
 static msc_status work_chunk(rank_work *w, const msc_options *o, int slow, msc_range par,
-                             int64_t n_seg, msc_assignment a, int poll, MPI_Comm comm, ticker *tk,
-                             int64_t base, int64_t total)
+                             int64_t n_seg, const int64_t *todo, msc_assignment a, int poll,
+                             MPI_Comm comm, ticker *tk, int64_t base, int64_t total, syncer *sy,
+                             int *stopped)
 {
     if (work_reserve(w, a.count) != MSC_OK) return MSC_ERR_NOMEM;
-    for (int64_t j = 0; j < a.count; j++) {
-        run_segments(o, slow, par, n_seg, a.first + j, 1, w->parts + w->n_segs + j,
-                     w->times + w->n_segs + j);
-        tick(tk, base + j + 1, total);
+    int64_t j = 0;
+    *stopped = 0;
+    while (j < a.count) {
+        const int64_t v = a.first + j, segment = todo != NULL ? todo[v] : v;
+        msc_partial *part = w->parts + w->n_segs + j;
+        double *t_s = w->times + w->n_segs + j;
+        run_segments(o, slow, par, n_seg, segment, 1, part, t_s);
+        j++;
+        sync_segment(sy, segment, *t_s, part);
+        msc_fault_point("segment", w->n_segs + j);
+        tick(tk, base + j, total);
         /* The counter's host lets MPI progress between segments: where the window has no
          * hardware or shared-memory atomics (osc pt2pt, e.g. TCP between nodes), other ranks'
          * claims complete only when the host enters MPI. */
@@ -221,9 +519,14 @@ static msc_status work_chunk(rank_work *w, const msc_options *o, int slow, msc_r
             int flag = 0;
             MPI_Iprobe(MPI_ANY_SOURCE, MPI_ANY_TAG, comm, &flag, MPI_STATUS_IGNORE);
         }
+        if (sync_poll(sy, 1, MSC_OK) == DECIDED_STOP) {
+            *stopped = 1;
+            break;
+        }
     }
-    w->runs[w->n_runs++] = a;
-    w->n_segs += a.count;
+    a.count = j;
+    if (j > 0) w->runs[w->n_runs++] = a;
+    w->n_segs += j;
     return MSC_OK;
 }
 
@@ -372,11 +675,12 @@ static void counter_close(counter *c)
 }
 
 /* Rank 0: receives every rank's runs, partials and times and puts each partial at its segment
- * index in all_parts[0..n_seg) (times likewise), checking that every segment was computed exactly
- * once. Other ranks only send. Collective. */
+ * index in all_parts (times likewise), checking that every one of the n_seg segments to compute
+ * was computed exactly once. The runs index todo[0..n_seg), the segments this run computes (NULL:
+ * all, 0..n_seg). Other ranks only send. Collective. */
 static msc_status gather_work(const rank_work *w, int rank, int size, int64_t n_seg,
-                              msc_partial *all_parts, double *all_times, int *seg_rank,
-                              MPI_Comm comm, char *err, size_t len)
+                              const int64_t *todo, msc_partial *all_parts, double *all_times,
+                              int *seg_rank, MPI_Comm comm, char *err, size_t len)
 {
     int64_t mine[2] = {w->n_runs, w->n_segs}, *counts64 = NULL;
     int *cnt = NULL, *dsp = NULL;
@@ -426,6 +730,7 @@ static msc_status gather_work(const rank_work *w, int rank, int size, int64_t n_
      * partials can land straight at their segment index. */
     if (rank == 0) {
         int64_t next = 0;
+        in_order = todo == NULL;
         for (int64_t i = 0; i < total_runs && in_order; i++) {
             in_order = runs[i].first == next;
             next += runs[i].count;
@@ -479,13 +784,14 @@ static msc_status gather_work(const rank_work *w, int rank, int size, int64_t n_
                               (long long)(a.first + a.count), (long long)n_seg);
                 break;
             }
-            for (int64_t s = a.first; s < a.first + a.count; s++, src++) {
-                if (seen[s]) {
+            for (int64_t v = a.first; v < a.first + a.count; v++, src++) {
+                const int64_t s = todo != NULL ? todo[v] : v;
+                if (seen[v]) {
                     st = msc_fail(MSC_ERR_INTERNAL, err, len, "segment %lld was computed twice",
                                   (long long)s);
                     break;
                 }
-                seen[s] = 1;
+                seen[v] = 1;
                 seg_rank[s] = r;
                 if (!in_order) {
                     all_parts[s] = stage_p[src];
@@ -493,9 +799,9 @@ static msc_status gather_work(const rank_work *w, int rank, int size, int64_t n_
                 }
             }
         }
-    for (int64_t s = 0; s < n_seg && st == MSC_OK; s++)
-        if (!seen[s]) st = msc_fail(MSC_ERR_INTERNAL, err, len, "segment %lld was never computed",
-                                    (long long)s);
+    for (int64_t v = 0; v < n_seg && st == MSC_OK; v++)
+        if (!seen[v]) st = msc_fail(MSC_ERR_INTERNAL, err, len, "segment %lld was never computed",
+                                    (long long)(todo != NULL ? todo[v] : v));
 out:
     if (st == MSC_ERR_NOMEM) msc_fail(st, err, len, "out of memory gathering %lld segments", (long long)n_seg);
     if (st == MSC_ERR_MPI) msc_fail(st, err, len, "MPI_Gatherv of the computed segments failed");
@@ -519,7 +825,18 @@ msc_status msc_driver_run_watched(const msc_options *o, MPI_Comm comm, double t_
                                   const msc_watch *watch, msc_run_record *rec, char *err,
                                   size_t len)
 {
+    return msc_driver_run_ctl(o, comm, t_init_s, watch, NULL, rec, err, len);
+}
+
+msc_status msc_driver_run_ctl(const msc_options *o, MPI_Comm comm, double t_init_s,
+                              const msc_watch *watch, msc_run_ctl *ctl, msc_run_record *rec,
+                              char *err, size_t len)
+{
     ticker tk;
+    syncer sy;
+    int64_t n_todo = 0, *todo = NULL;
+    unsigned char *have = NULL;
+    int flags[2] = {0, 0}; /* resuming, streaming: rank 0's say */
     int rank = 0, size = 1, name_len = 0;
     double t[MSC_PHASE_COUNT] = {0};
     msc_status st = MSC_OK;
@@ -535,6 +852,8 @@ msc_status msc_driver_run_watched(const msc_options *o, MPI_Comm comm, double t_
     double baseline_s = -1.0, baseline_compute_s = 0.0, job_start = 0.0, job_end = 0.0;
 
     memset(&plan, 0, sizeof plan);
+    memset(&sy, 0, sizeof sy);
+    memset(&tk, 0, sizeof tk);
     memset(&ctr, 0, sizeof ctr);
     memset(&w, 0, sizeof w);
     memset(&serial_part, 0, sizeof serial_part);
@@ -561,9 +880,10 @@ msc_status msc_driver_run_watched(const msc_options *o, MPI_Comm comm, double t_
     st = node_identity(comm, rank, &me);
 
     const int64_t n_items = msc_range_count(o->range);
-    const int64_t n_serial = (int64_t)(msc_kernel_serial_share(o->kernel, &o->params) * (double)n_items);
-    const msc_range par = {o->range.lo + n_serial, o->range.hi};
-    const int64_t n_seg = msc_segments_clip(n_items - n_serial, o->segments_requested);
+    msc_range par;
+    int64_t n_seg = 0;
+    msc_job_split(o->kernel, &o->params, o->range, o->segments_requested, &par, &n_seg);
+    const int64_t n_serial = par.lo - o->range.lo;
     const int has_serial = n_serial > 0;
 
     speeds = (double *)calloc((size_t)size, sizeof *speeds);
@@ -580,6 +900,49 @@ msc_status msc_driver_run_watched(const msc_options *o, MPI_Comm comm, double t_
             st = msc_fail(MSC_ERR_NOMEM, err, len, "out of memory for %lld segments", (long long)n_seg);
     }
     if ((st = agree(st, comm)) != MSC_OK) goto out;
+
+    /* Resume: the segments rank 0's journal holds are not computed again; todo lists the others,
+     * and the plan schedules only those, over however many ranks this run has. */
+    if (rank == 0 && ctl != NULL) {
+        flags[0] = ctl->have != NULL;
+        flags[1] = ctl->journal_fd >= 0;
+        ctl->segments = n_seg;
+    }
+    if (MPI_Bcast(flags, 2, MPI_INT, 0, comm) != MPI_SUCCESS) {
+        st = msc_fail(MSC_ERR_MPI, err, len, "MPI_Bcast of the checkpoint flags failed");
+        goto out;
+    }
+    n_todo = n_seg;
+    if (flags[0]) {
+        have = (unsigned char *)malloc((size_t)(n_seg > 0 ? n_seg : 1));
+        if (have == NULL) st = msc_fail(MSC_ERR_NOMEM, err, len, "out of memory for %lld segments", (long long)n_seg);
+        else if (rank == 0 && ctl->n_segments != n_seg)
+            st = msc_fail(MSC_ERR_INTERNAL, err, len, "the journal was loaded for %lld segments, the job has %lld",
+                          (long long)ctl->n_segments, (long long)n_seg);
+        else if (rank == 0)
+            memcpy(have, ctl->have, (size_t)n_seg);
+        if ((st = agree(st, comm)) != MSC_OK) goto out;
+        if (MPI_Bcast(have, (int)n_seg, MPI_UNSIGNED_CHAR, 0, comm) != MPI_SUCCESS) {
+            st = msc_fail(MSC_ERR_MPI, err, len, "MPI_Bcast of the journal's segments failed");
+            goto out;
+        }
+        n_todo = 0;
+        for (int64_t s = 0; s < n_seg; s++) n_todo += !have[s];
+        todo = (int64_t *)malloc((size_t)(n_todo > 0 ? n_todo : 1) * sizeof *todo);
+        if (todo == NULL) st = msc_fail(MSC_ERR_NOMEM, err, len, "out of memory for %lld segments", (long long)n_todo);
+        for (int64_t s = 0, k = 0; todo != NULL && s < n_seg; s++)
+            if (!have[s]) todo[k++] = s;
+        if ((st = agree(st, comm)) != MSC_OK) goto out;
+    }
+    sy.comm = comm;
+    sy.rank = rank;
+    sy.size = size;
+    sy.ctl = ctl;
+    sy.par = par;
+    sy.n_seg = n_seg;
+    sy.stream = flags[1];
+    sy.agreed_st = MSC_OK;
+
     if (dynamic && (st = agree(counter_open(&ctr, rank, comm), comm)) != MSC_OK) {
         msc_fail(st, err, len, "could not create the MPI window for the chunk counter");
         goto out;
@@ -631,7 +994,7 @@ msc_status msc_driver_run_watched(const msc_options *o, MPI_Comm comm, double t_
     /* ---- scatter: every rank derives the plan from the same inputs; rank 0 sends each rank the
      * segment count its plan gives it, and a rank whose own plan disagrees stops the run ---- */
     t0 = msc_now_s();
-    st = msc_plan_init(&plan, &o->schedule, n_seg, size, kind == MSC_SCHED_WEIGHTED ? speeds : NULL,
+    st = msc_plan_init(&plan, &o->schedule, n_todo, size, kind == MSC_SCHED_WEIGHTED ? speeds : NULL,
                        err, len);
     if (rank == 0 && st == MSC_OK)
         for (int r = 0; r < size; r++) plan_counts[r] = msc_plan_rank_segments(&plan, r);
@@ -648,32 +1011,63 @@ msc_status msc_driver_run_watched(const msc_options *o, MPI_Comm comm, double t_
     /* ---- compute ---- */
     t0 = msc_now_s();
     tick_start(&tk, rank == 0 ? watch : NULL, "compute", dynamic);
-    if (!dynamic) { /* rank 0 knows its own share only: its segments done of my_count */
-        for (int64_t c = rank; c < plan.n_chunks && st == MSC_OK; c += size)
-            st = work_chunk(&w, o, slow, par, n_seg, msc_plan_chunk(&plan, c), 0, comm, &tk,
-                            w.n_segs, my_count);
-    } else { /* the segments before the chunk just claimed have all been handed out */
-        for (;;) {
-            int64_t c = 0;
-            if ((st = counter_claim(&ctr, &c, w.stats)) != MSC_OK || c >= plan.n_chunks) break;
-            const msc_assignment a = msc_plan_chunk(&plan, c);
-            if ((st = work_chunk(&w, o, slow, par, n_seg, a, rank == 0, comm, &tk, a.first, n_seg)) != MSC_OK)
-                break;
+    {
+        int stopped = 0;
+        if (!dynamic) { /* rank 0 knows its own share only: its segments done of my_count */
+            for (int64_t c = rank; c < plan.n_chunks && st == MSC_OK && !stopped; c += size)
+                st = work_chunk(&w, o, slow, par, n_seg, todo, msc_plan_chunk(&plan, c), 0, comm, &tk,
+                                w.n_segs, my_count, &sy, &stopped);
+        } else { /* the segments before the chunk just claimed have all been handed out */
+            while (!stopped) {
+                int64_t c = 0;
+                if ((st = counter_claim(&ctr, &c, w.stats)) != MSC_OK || c >= plan.n_chunks) break;
+                const msc_assignment a = msc_plan_chunk(&plan, c);
+                if ((st = work_chunk(&w, o, slow, par, n_seg, todo, a, rank == 0, comm, &tk, a.first, n_todo,
+                                     &sy, &stopped)) != MSC_OK)
+                    break;
+            }
         }
     }
     t[MSC_PHASE_COMPUTE] = msc_now_s() - t0;
     w.stats[STAT_SPEED] = speeds[rank];
-    if ((st = agree_watched(st, comm, &tk)) != MSC_OK) {
-        msc_fail(st, err, len, st == MSC_ERR_NOMEM ? "out of memory for computed segments"
-                                                   : "claiming a chunk failed");
+    {
+        const msc_status mine = st;
+        st = sync_finish(&sy, st, &tk);
+        if (st == MSC_ERR_MPI) {
+            msc_fail(st, err, len, "the MPI calls that agree on stopping failed");
+        } else if (st == MSC_ERR_IO || (st == MSC_ERR_NOMEM && sy.io != MSC_OK)) {
+            msc_fail(st, err, len, "--checkpoint: %s", sy.io_err[0] != '\0' ? sy.io_err : "a journal write failed");
+        } else if (st != MSC_OK && st != MSC_INTERRUPTED) {
+            msc_fail(st, err, len, st == MSC_ERR_NOMEM ? "out of memory for computed segments"
+                                   : mine == MSC_ERR_MPI ? "claiming a chunk failed"
+                                                         : "a rank failed while computing");
+        }
+    }
+    /* every rank has the same status here; the journal's error is rank 0's alone: agree on it */
+    if ((st = agree(st, comm)) != MSC_OK) {
+        if (st == MSC_INTERRUPTED)
+            msc_fail(st, err, len, "stopped by %s", ctl != NULL && ctl->stopped_by_deadline ? "the deadline" : "a signal");
         goto out;
     }
 
     /* ---- gather: partials and times to rank 0, each at its segment index ---- */
     t0 = msc_now_s();
-    st = gather_work(&w, rank, size, n_seg, rank == 0 ? all_parts + 1 : NULL, all_times, seg_rank,
-                     comm, err, len);
+    msc_fault_point("gather", 0);
+    st = gather_work(&w, rank, size, n_todo, todo, rank == 0 ? all_parts + 1 : NULL, all_times,
+                     seg_rank, comm, err, len);
     t[MSC_PHASE_GATHER] = msc_now_s() - t0;
+    /* the journal's segments take their places beside the computed ones */
+    if (rank == 0 && st == MSC_OK && have != NULL)
+        for (int64_t s = 0; s < n_seg; s++)
+            if (have[s]) {
+                all_parts[1 + s] = ctl->reused[s].part;
+                all_times[s] = ctl->reused[s].compute_s;
+                seg_rank[s] = -1;
+            }
+    if (rank == 0 && ctl != NULL) {
+        ctl->reused_count = n_seg - n_todo;
+        ctl->computed = st == MSC_OK ? n_todo : 0;
+    }
 
     /* ---- combine: every element exactly once, then the fixed segment order ---- */
     if (rank == 0 && st == MSC_OK) {
@@ -750,12 +1144,14 @@ msc_status msc_driver_run_watched(const msc_options *o, MPI_Comm comm, double t_
             rec->serial_baseline = o->serial_baseline;
             rec->slow_rank = o->slow_rank;
             rec->slow_factor = o->slow_factor;
+            rec->reused_segments = n_seg - n_todo;
             rec->ranks = size;
             rec->idle_ranks = 0;
             {
                 /* a rank with no segment: from the plan, or (dynamic) from who claimed what */
                 int *worked = (int *)calloc((size_t)size, sizeof *worked);
-                for (int64_t s = 0; worked != NULL && s < n_seg; s++) worked[seg_rank[s]] = 1;
+                for (int64_t s = 0; worked != NULL && s < n_seg; s++)
+                    if (seg_rank[s] >= 0) worked[seg_rank[s]] = 1;
                 for (int r = 0; worked != NULL && r < size; r++) rec->idle_ranks += !worked[r];
                 free(worked);
             }
@@ -779,7 +1175,17 @@ msc_status msc_driver_run_watched(const msc_options *o, MPI_Comm comm, double t_
                     if (r == 0 || x[STAT_SPEED] > b->speed_max) b->speed_max = x[STAT_SPEED];
                 }
             }
-            msc_balance_analyse(kind, n_seg, all_times, seg_rank, size, compute, rec->imbalance, b);
+            if (have == NULL) {
+                msc_balance_analyse(kind, n_seg, all_times, seg_rank, size, compute, rec->imbalance, b);
+            } else { /* resumed: this run's segments only, compacted in segment order */
+                int64_t k = 0;
+                for (int64_t s = 0; s < n_seg; s++)
+                    if (!have[s]) {
+                        all_times[k] = all_times[s];
+                        seg_rank[k++] = seg_rank[s];
+                    }
+                msc_balance_analyse(kind, k, all_times, seg_rank, size, compute, rec->imbalance, b);
+            }
             for (int h = 0; h < rec->nodes; h++)
                 if (rec->hosts[h].ranks > rec->hosts[h].cores) {
                     /* every time above includes waiting for a core: no schedule fixes that */
@@ -797,7 +1203,8 @@ msc_status msc_driver_run_watched(const msc_options *o, MPI_Comm comm, double t_
             m->wall_s = t[MSC_PHASE_SETUP] + (job_end - job_start);
             m->serial_s = t[MSC_PHASE_SETUP] + t[MSC_PHASE_SERIAL] + t[MSC_PHASE_COMBINE];
             m->compute_sum_s = 0.0;
-            for (int64_t s = 0; s < n_seg; s++) m->compute_sum_s += all_times[s];
+            /* (resumed: all_times holds this run's n_todo segments, compacted above) */
+            for (int64_t s = 0; s < n_todo; s++) m->compute_sum_s += all_times[s];
             m->compute_max_s = rec->phases[MSC_PHASE_COMPUTE].max_s;
             m->baseline_s = baseline_s;
             m->baseline_compute_s = baseline_compute_s;
@@ -825,6 +1232,9 @@ out:
     free(plan_counts);
     free(seg_rank);
     free(speeds);
+    free(todo);
+    free(have);
+    sync_free(&sy);
     return st;
 }
 
@@ -933,7 +1343,8 @@ msc_status msc_driver_sweep(const msc_options *o, MPI_Comm world, double t_init_
                     watch.interval_s = hooks->interval_s;
                 }
                 memset(&rec, 0, sizeof rec);
-                st = msc_driver_run_watched(&op, subs[i], t_init_s, &watch, &rec, err, len);
+                st = msc_driver_run_ctl(&op, subs[i], t_init_s, &watch, hooks != NULL ? hooks->ctl : NULL,
+                                        &rec, err, len);
                 if (rank == 0 && rec.kernel != NULL) {
                     if (wall != NULL && r >= 0) wall[(size_t)i * rounds + r] = rec.measure.wall_s;
                     if (hooks != NULL && hooks->done != NULL) hooks->done(&rec, &pos, hooks->ctx);

@@ -1,12 +1,11 @@
 /* journal.c — the checkpoint journal: self-checksummed text lines, read back line by line so that
  * damage costs only the damaged segments, and written durably (one write and an fsync per batch;
- * temp, fsync, rename and a directory fsync for a rewrite). */
+ * a rewrite goes through msc_atomic_write: temp, fsync, rename and a directory fsync). */
 #include "mpiscale/journal.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
-#include <libgen.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,6 +13,8 @@
 #include <unistd.h>
 
 #include <zlib.h>
+
+#include "mpiscale/atomic.h"
 
 #define MAGIC "mpiscale-journal"
 
@@ -230,36 +231,9 @@ msc_status msc_journal_rewrite(const char *path, const char *inputs, const msc_j
     size_t size = 0;
     char *buf = format_all(inputs, entries, n, &size);
     if (buf == NULL) return msc_fail(MSC_ERR_NOMEM, err, len, "journal: out of memory, or inputs too long");
-    char tmp[4096], dir[4096];
-    if (snprintf(tmp, sizeof tmp, "%s.tmp.%ld", path, (long)getpid()) >= (int)sizeof tmp ||
-        snprintf(dir, sizeof dir, "%s", path) >= (int)sizeof dir) {
-        free(buf);
-        return msc_fail(MSC_ERR_IO, err, len, "'%s': path too long", path);
-    }
-    const int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0666);
-    if (fd < 0) {
-        free(buf);
-        return msc_fail(MSC_ERR_IO, err, len, "'%s': %s", path, strerror(errno));
-    }
-    int ok = write_all(fd, buf, size) && fsync(fd) == 0;
-    int e = errno;
-    ok = close(fd) == 0 && ok;
+    const msc_status st = msc_atomic_write(path, buf, size, err, len);
     free(buf);
-    if (ok && rename(tmp, path) != 0) {
-        ok = 0;
-        e = errno;
-    }
-    if (!ok) {
-        remove(tmp);
-        return msc_fail(MSC_ERR_IO, err, len, "'%s': %s", path, strerror(e));
-    }
-    /* the rename is durable once the directory is */
-    const int dfd = open(dirname(dir), O_RDONLY);
-    if (dfd >= 0) {
-        if (fsync(dfd) != 0 && errno != EINVAL) e = errno, ok = 0;
-        close(dfd);
-    }
-    return ok ? MSC_OK : msc_fail(MSC_ERR_IO, err, len, "'%s': directory fsync: %s", path, strerror(e));
+    return st;
 }
 
 msc_status msc_journal_open_append(const char *path, int *fd, char *err, size_t len)

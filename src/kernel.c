@@ -220,3 +220,13 @@ void msc_result_format(const msc_kernel *k, const msc_partial *total, char *buf,
     else
         msc_u128_format(total->exact_hi, total->exact_lo, buf, len);
 }
+
+void msc_job_split(const msc_kernel *k, const msc_params *p, msc_range r, int64_t segments_requested,
+                   msc_range *par, int64_t *n_seg)
+{
+    const int64_t n_items = msc_range_count(r);
+    const int64_t n_serial = (int64_t)(msc_kernel_serial_share(k, p) * (double)n_items);
+    par->lo = r.lo + n_serial;
+    par->hi = r.hi;
+    *n_seg = msc_segments_clip(n_items - n_serial, segments_requested);
+}

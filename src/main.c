@@ -2,19 +2,25 @@
  * only place that prints errors and chooses the exit code, and the home of rank 0's progress
  * display on stderr. User errors leave through MPI_Finalize on every rank (never MPI_Abort: Open
  * MPI 4.1's teardown after an abort is unreliable), with one line on stderr from rank 0. */
-#define _XOPEN_SOURCE 700 /* isatty, readlink, getppid with -std=c11 */
+#define _XOPEN_SOURCE 700 /* isatty, readlink, getppid, sigaction, open_memstream with -std=c11 */
+#include <errno.h>
 #include <math.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <mpi.h>
 
+#include "mpiscale/atomic.h"
 #include "mpiscale/cli.h"
 #include "mpiscale/driver.h"
+#include "mpiscale/journal.h"
+#include "mpiscale/outcome.h"
 #include "mpiscale/report.h"
 #include "mpiscale/timing.h"
 
@@ -22,6 +28,7 @@
 
 #define PROGRESS_INTERVAL_S 0.5 /* the driver's calls, between segments */
 #define PLAIN_INTERVAL_S 1.0    /* plain lines into a file or pipe (--progress), single runs */
+#define OUTPUT_MARGIN_S 2.0     /* kept before --deadline for the report, outputs, status, exit */
 
 /* Whether what rank 0 writes to fd (1 or 2) ends up on a terminal. Under a launcher a rank's
  * output goes through it: Open MPI 4.1 hands each rank a pipe for stderr and a pseudo-terminal of
@@ -279,7 +286,7 @@ static void on_sweep_run(const msc_run_record *rec, const msc_sweep_pos *pos, vo
 
 /* The whole sweep: points, runs, then on rank 0 the table and the fits. */
 static msc_status run_sweep(const msc_options *opt, int rank, double t_init_s, progress_ui *ui,
-                            char *err, size_t len)
+                            msc_run_ctl *ctl, char *err, size_t len)
 {
     int size = 1, points[MSC_MAX_SWEEP], n_points = 0;
     MPI_Comm_size(MPI_COMM_WORLD, &size);
@@ -314,6 +321,7 @@ static msc_status run_sweep(const msc_options *opt, int rank, double t_init_s, p
     hooks.progress = ui->on && ui->live ? ui_progress : NULL;
     hooks.interval_s = PROGRESS_INTERVAL_S;
     hooks.ctx = &c;
+    hooks.ctl = ctl;
     st = msc_driver_sweep(opt, MPI_COMM_WORLD, t_init_s, points, n_points, &hooks, err, len);
     ui_clear(ui);
     /* --calibrate after the measured runs, which it must not disturb */
@@ -348,6 +356,231 @@ static msc_status run_sweep(const msc_options *opt, int rank, double t_init_s, p
     return st;
 }
 
+/* ---- stop requests ------------------------------------------------------------------------------ */
+
+/* The signal that asked for a graceful stop (0: none). The handlers only set it; the driver reads
+ * it at segment boundaries. A second signal of any of these kinds is the user insisting: the
+ * default action, at once. */
+static volatile sig_atomic_t stop_signal = 0;
+
+static void on_stop_signal(int sig)
+{
+    if (stop_signal != 0) {
+        signal(sig, SIG_DFL);
+        raise(sig);
+        return;
+    }
+    stop_signal = sig;
+}
+
+static void install_stop_handlers(void)
+{
+    static const int sigs[] = {SIGTERM, SIGINT, SIGHUP, SIGUSR1, SIGUSR2};
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_stop_signal;
+    sigemptyset(&sa.sa_mask);
+    sa.sa_flags = SA_RESTART;
+    for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++) sigaction(sigs[i], &sa, NULL);
+    /* A file size limit (ulimit -f) makes a write fail with EFBIG instead of killing rank 0
+     * half-way through an output: the error is reported, and the old file stays whole. */
+    signal(SIGXFSZ, SIG_IGN);
+}
+
+static const char *signal_name(int sig)
+{
+    switch (sig) {
+    case SIGTERM: return "SIGTERM";
+    case SIGINT: return "SIGINT";
+    case SIGHUP: return "SIGHUP";
+    case SIGUSR1: return "SIGUSR1";
+    case SIGUSR2: return "SIGUSR2";
+    default: return "a signal";
+    }
+}
+
+/* ---- the status file and the checkpoint (rank 0) ------------------------------------------------ */
+
+/* Whether a verdict may be written to path: the file is absent or already a status file. A
+ * refusal must never overwrite what it refused to touch (a journal, results named twice). */
+static int status_writable(const char *path)
+{
+    msc_outcome old;
+    char err[256];
+    return access(path, F_OK) != 0 ? errno == ENOENT : msc_outcome_read(path, &old, err, sizeof err) == MSC_OK;
+}
+
+/* The status file a command line names, for when parsing it failed part way: the last
+ * --status FILE, else --checkpoint FILE's FILE.status; NULL when neither is there, or when it is
+ * the file of another output option too (the refusal may be about exactly that). */
+static const char *status_path_of(int argc, char **argv, char *buf, size_t size)
+{
+    static const char *outputs[] = {"--json", "--csv", "--report", "--checkpoint"};
+    const char *status = NULL, *ck = NULL, *path = NULL;
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        if (strcmp(a, "--") == 0) break;
+        if (strcmp(a, "--status") == 0 && i + 1 < argc) status = argv[++i];
+        else if (strncmp(a, "--status=", 9) == 0) status = a + 9;
+        else if (strcmp(a, "--checkpoint") == 0 && i + 1 < argc) ck = argv[++i];
+        else if (strncmp(a, "--checkpoint=", 13) == 0) ck = a + 13;
+    }
+    if (status != NULL && status[0] != '\0') {
+        path = status;
+    } else if (ck != NULL && ck[0] != '\0' && (size_t)snprintf(buf, size, "%s.status", ck) < size) {
+        path = buf;
+    }
+    if (path == NULL) return NULL;
+    for (int i = 1; i + 1 < argc; i++)
+        for (size_t k = 0; k < sizeof outputs / sizeof outputs[0]; k++) {
+            const size_t n = strlen(outputs[k]);
+            const char *v = strcmp(argv[i], outputs[k]) == 0 ? argv[i + 1]
+                            : strncmp(argv[i], outputs[k], n) == 0 && argv[i][n] == '=' ? argv[i] + n + 1
+                                                                                         : NULL;
+            if (v != NULL && v[0] != '\0' && msc_output_same(v, path)) return NULL;
+        }
+    return status_writable(path) ? path : NULL;
+}
+
+/* Writes the status file when there is one; an error is reported on stderr (one line) and
+ * returned, so that a run whose verdict cannot be written does not claim success. */
+static msc_status write_status(const char *path, const msc_outcome *oc)
+{
+    char err[512];
+    if (path == NULL) return MSC_OK;
+    const msc_status st = msc_outcome_write(path, oc, err, sizeof err);
+    if (st != MSC_OK) fprintf(stderr, "mpiscale: --status: %s\n", err);
+    return st;
+}
+
+/* Rank 0, from the driver, the moment it sees a stop asked for: the status says so while the run
+ * is still "running", so that a launcher that kills the ranks before they have saved (mpirun gives
+ * them a second) leaves a status that `mpiscale-report --settle` reads as interrupted. */
+typedef struct stop_note {
+    const char *path;
+    msc_outcome *oc;
+} stop_note;
+
+static void on_stop(int code, void *arg)
+{
+    stop_note *n = (stop_note *)arg;
+    if (n->path == NULL) return;
+    n->oc->signal = code;
+    n->oc->deadline = code == 0;
+    snprintf(n->oc->message, sizeof n->oc->message, "stopping: %s asked for a stop; saving",
+             code == 0 ? "the deadline" : signal_name(code));
+    char err[512];
+    msc_outcome_write(n->path, n->oc, err, sizeof err);
+}
+
+typedef struct checkpoint {
+    char inputs[512];
+    int64_t n_seg;
+    msc_range par;
+    msc_journal_entry *entries; /* by segment */
+    unsigned char *have;
+    msc_journal_scan scan;
+    int64_t trusted;            /* segments taken from the journal */
+    int64_t mismatched;         /* entries whose bounds or counts are not their segment's */
+    int fd;
+} checkpoint;
+
+static void checkpoint_close(checkpoint *ck)
+{
+    if (ck->fd >= 0) close(ck->fd);
+    free(ck->entries);
+    free(ck->have);
+    memset(ck, 0, sizeof *ck);
+    ck->fd = -1;
+}
+
+/* Rank 0: loads the journal (after --fresh removed it), keeps the segments it can trust, writes
+ * those back whole (dropping damaged lines) and opens it for appending. */
+static msc_status checkpoint_open(const msc_options *opt, checkpoint *ck, char *err, size_t len)
+{
+    memset(ck, 0, sizeof *ck);
+    ck->fd = -1;
+    msc_job_split(opt->kernel, &opt->params, opt->range, opt->segments_requested, &ck->par, &ck->n_seg);
+    msc_journal_inputs(opt->kernel, &opt->params, opt->range, ck->n_seg, ck->inputs, sizeof ck->inputs);
+    if (opt->fresh && unlink(opt->checkpoint_path) != 0 && errno != ENOENT)
+        return msc_fail(MSC_ERR_IO, err, len, "--checkpoint: '%s': --fresh cannot remove it: %s",
+                        opt->checkpoint_path, strerror(errno));
+    const size_t n = (size_t)(ck->n_seg > 0 ? ck->n_seg : 1);
+    ck->entries = (msc_journal_entry *)malloc(n * sizeof *ck->entries);
+    ck->have = (unsigned char *)malloc(n);
+    if (ck->entries == NULL || ck->have == NULL)
+        return msc_fail(MSC_ERR_NOMEM, err, len, "out of memory for the checkpoint of %lld segments",
+                        (long long)ck->n_seg);
+    char why[768];
+    msc_status st = msc_journal_load(opt->checkpoint_path, ck->inputs, ck->n_seg, ck->entries, ck->have,
+                                     &ck->scan, why, sizeof why);
+    if (st != MSC_OK) return msc_fail(st, err, len, "--checkpoint: %s", why);
+    /* a record that checks out but is not its segment's (bounds, element count) is not trusted */
+    int64_t kept = 0;
+    for (int64_t s = 0; s < ck->n_seg; s++) {
+        if (!ck->have[s]) continue;
+        const msc_range seg = msc_segment(ck->par, ck->n_seg, s);
+        const msc_journal_entry *e = &ck->entries[s];
+        if (e->lo != seg.lo || e->hi != seg.hi || e->part.n_items != seg.hi - seg.lo) {
+            ck->have[s] = 0;
+            ck->mismatched++;
+            continue;
+        }
+        ck->entries[kept++] = *e; /* compacted for the rewrite; by segment again below */
+    }
+    ck->trusted = kept;
+    st = msc_journal_rewrite(opt->checkpoint_path, ck->inputs, ck->entries, kept, why, sizeof why);
+    if (st != MSC_OK) return msc_fail(st, err, len, "--checkpoint: %s", why);
+    for (int64_t i = kept - 1; i >= 0; i--) ck->entries[ck->entries[i].segment] = ck->entries[i];
+    st = msc_journal_open_append(opt->checkpoint_path, &ck->fd, why, sizeof why);
+    if (st != MSC_OK) return msc_fail(st, err, len, "--checkpoint: %s", why);
+    return MSC_OK;
+}
+
+/* Rank 0: which output options cannot be written, or name one file twice. One line on stderr. */
+static msc_status check_outputs(const msc_options *opt)
+{
+    char err[512];
+    const struct {
+        const char *name, *path;
+    } outs[] = {{"--json", opt->json_path}, {"--csv", opt->csv_path}, {"--report", opt->report_path},
+                {"--checkpoint", opt->checkpoint_path}, {"--status", opt->status_path}};
+    const size_t n = sizeof outs / sizeof outs[0];
+    for (size_t i = 0; i < n; i++) {
+        if (outs[i].path == NULL) continue;
+        msc_status st = msc_output_check(outs[i].path, err, sizeof err);
+        if (st != MSC_OK) {
+            fprintf(stderr, "mpiscale: %s: %s\n", outs[i].name, err);
+            return st;
+        }
+        for (size_t j = 0; j < i; j++)
+            if (outs[j].path != NULL && msc_output_same(outs[i].path, outs[j].path)) {
+                fprintf(stderr, "mpiscale: %s: '%s': the same file as %s '%s'\n", outs[i].name,
+                        outs[i].path, outs[j].name, outs[j].path);
+                return MSC_ERR_USAGE;
+            }
+    }
+    if (opt->status_path != NULL && !status_writable(opt->status_path)) {
+        fprintf(stderr, "mpiscale: --status: '%s': exists and is not an mpiscale status file\n",
+                opt->status_path);
+        return MSC_ERR_USAGE;
+    }
+    if (opt->report_path != NULL && !opt->force && access(opt->report_path, F_OK) == 0) {
+        fprintf(stderr, "mpiscale: --report: '%s': exists; --force replaces it\n", opt->report_path);
+        return MSC_ERR_USAGE;
+    }
+    return MSC_OK;
+}
+
+/* Whether the status file is also another output's file. */
+static int status_clashes(const msc_options *opt)
+{
+    const char *others[] = {opt->json_path, opt->csv_path, opt->report_path, opt->checkpoint_path};
+    for (size_t i = 0; opt->status_path != NULL && i < sizeof others / sizeof others[0]; i++)
+        if (others[i] != NULL && msc_output_same(others[i], opt->status_path)) return 1;
+    return 0;
+}
+
 /* Every rank leaves the same way with the same code. */
 static int finish(msc_status st)
 {
@@ -356,21 +589,76 @@ static int finish(msc_status st)
     return msc_exit_code(st);
 }
 
+/* Rank 0 broadcasts its status; every rank returns it. */
+static msc_status share(msc_status st)
+{
+    int code = (int)st;
+    MPI_Bcast(&code, 1, MPI_INT, 0, MPI_COMM_WORLD);
+    return (msc_status)code;
+}
+
+/* A sweep: the runs, then the status. */
+static int main_sweep(const msc_options *opt, int rank, double t_init_s, progress_ui *ui,
+                      msc_run_ctl *ctl, msc_outcome *oc)
+{
+    char err[512] = "";
+    msc_status st = run_sweep(opt, rank, t_init_s, ui, ctl, err, sizeof err);
+    if (rank == 0) {
+        if (st == MSC_INTERRUPTED) {
+            snprintf(oc->message, sizeof oc->message,
+                     "interrupted by %s: the runs finished before it are in the output files; the "
+                     "sweep was not completed",
+                     ctl->stopped_by_deadline ? "the deadline" : signal_name(ctl->stop_signal));
+            fprintf(stderr, "mpiscale: %s\n", oc->message);
+        } else if (st != MSC_OK && st != MSC_ERR_IO) {
+            fprintf(stderr, "mpiscale: %s%s%s\n", st == MSC_ERR_USAGE || st == MSC_ERR_RANGE ? "" : msc_strerror(st),
+                    st == MSC_ERR_USAGE || st == MSC_ERR_RANGE ? "" : ": ", err);
+        }
+        if (st != MSC_INTERRUPTED) snprintf(oc->message, sizeof oc->message, "%s%s%s", msc_strerror(st),
+                                            err[0] != '\0' && st != MSC_OK ? ": " : "", st != MSC_OK ? err : "");
+        oc->state = msc_run_state_of(st);
+        oc->exit_code = msc_exit_code(st);
+        oc->signal = ctl->stop_signal;
+        oc->deadline = ctl->stopped_by_deadline;
+        if (write_status(opt->status_path, oc) != MSC_OK && st == MSC_OK) st = MSC_ERR_IO;
+    }
+    return finish(share(st));
+}
+
 int main(int argc, char **argv)
 {
     const double t0 = msc_now_s();
+    struct timespec start_epoch;
+    clock_gettime(CLOCK_REALTIME, &start_epoch);
     MPI_Init(&argc, &argv);
     const double t_init_s = msc_now_s() - t0;
+    install_stop_handlers();
 
-    int rank = 0;
-    char err[512] = "";
+    int rank = 0, size = 1;
+    char err[768] = "";
     msc_options opt;
     msc_run_record rec = {0};
+    msc_outcome oc;
+    checkpoint ck;
     MPI_Comm_rank(MPI_COMM_WORLD, &rank);
+    MPI_Comm_size(MPI_COMM_WORLD, &size);
+    msc_outcome_init(&oc);
+    memset(&ck, 0, sizeof ck);
+    ck.fd = -1;
 
     msc_status st = msc_cli_parse(argc, argv, &opt, err, sizeof err);
     if (st != MSC_OK) {
-        if (rank == 0) fprintf(stderr, "mpiscale: %s\n", err);
+        if (rank == 0) {
+            char buf[4200];
+            fprintf(stderr, "mpiscale: %s\n", err);
+            oc.state = MSC_RUN_INVALID;
+            snprintf(oc.message, sizeof oc.message, "%s", err);
+            const char *path = status_path_of(argc, argv, buf, sizeof buf);
+            if (path != NULL) { /* best effort: the input was bad, the file may be too */
+                char why[512];
+                msc_outcome_write(path, &oc, why, sizeof why);
+            }
+        }
         return finish(st);
     }
     if (opt.action != MSC_ACTION_RUN) {
@@ -380,94 +668,188 @@ int main(int argc, char **argv)
         return finish(MSC_OK);
     }
 
-    /* Output files are checked before any work, on rank 0 only (no rank writes but rank 0). */
-    int code = MSC_OK;
+    /* Outputs and the checkpoint are checked and opened before any work, on rank 0 only (no rank
+     * writes but rank 0); then the status says "running". */
+    snprintf(oc.kernel, sizeof oc.kernel, "%s", opt.kernel->name);
+    oc.ranks = size;
     if (rank == 0) {
-        if (opt.json_path != NULL && (st = msc_output_check(opt.json_path, err, sizeof err)) != MSC_OK)
-            fprintf(stderr, "mpiscale: --json: %s\n", err);
-        else if (opt.csv_path != NULL && (st = msc_output_check(opt.csv_path, err, sizeof err)) != MSC_OK)
-            fprintf(stderr, "mpiscale: --csv: %s\n", err);
-        else if (opt.json_path != NULL && opt.csv_path != NULL &&
-                 msc_output_same(opt.json_path, opt.csv_path)) {
-            st = MSC_ERR_USAGE;
-            fprintf(stderr, "mpiscale: --csv: '%s': the same file as --json '%s'\n", opt.csv_path,
-                    opt.json_path);
+        st = check_outputs(&opt);
+        if (st == MSC_OK && opt.checkpoint_path != NULL) {
+            st = checkpoint_open(&opt, &ck, err, sizeof err);
+            if (st != MSC_OK) fprintf(stderr, "mpiscale: %s\n", err);
         }
-        code = (int)st;
+        if (opt.checkpoint_path != NULL) {
+            snprintf(oc.inputs, sizeof oc.inputs, "%s", ck.inputs);
+            snprintf(oc.checkpoint, sizeof oc.checkpoint, "%s", opt.checkpoint_path);
+            oc.segments = ck.n_seg;
+            oc.done = oc.reused = ck.trusted;
+        }
+        if (st != MSC_OK) {
+            oc.state = msc_run_state_of(st);
+            oc.exit_code = msc_exit_code(st);
+            snprintf(oc.message, sizeof oc.message, "%s", err[0] != '\0' ? err : msc_strerror(st));
+            /* not when the refusal is about the status file itself, nor over another file */
+            if (opt.status_path != NULL && st != MSC_ERR_IO && status_writable(opt.status_path) &&
+                !status_clashes(&opt))
+                write_status(opt.status_path, &oc);
+        } else {
+            snprintf(oc.message, sizeof oc.message, "running on %d rank%s", size, size == 1 ? "" : "s");
+            st = write_status(opt.status_path, &oc);
+        }
     }
-    MPI_Bcast(&code, 1, MPI_INT, 0, MPI_COMM_WORLD);
-    if (code != MSC_OK) return finish((msc_status)code);
+    if ((st = share(st)) != MSC_OK) {
+        checkpoint_close(&ck);
+        return finish(st);
+    }
 
+    msc_run_ctl ctl;
+    memset(&ctl, 0, sizeof ctl);
+    ctl.stop = &stop_signal;
+    ctl.journal_fd = -1;
+    ctl.output_s = OUTPUT_MARGIN_S;
+    stop_note note = {opt.status_path, &oc};
+    if (rank == 0) {
+        ctl.on_stop = on_stop;
+        ctl.on_stop_ctx = &note;
+    }
+    {
+        const double start_s = (double)start_epoch.tv_sec + 1e-9 * (double)start_epoch.tv_nsec;
+        double deadline = opt.deadline_s;
+        if (opt.time_limit_s > 0.0 && (deadline == 0.0 || start_s + opt.time_limit_s < deadline))
+            deadline = start_s + opt.time_limit_s;
+        ctl.deadline_s = deadline;
+    }
     progress_ui ui;
     ui_init(&ui, &opt, rank);
-    if (opt.sweep != MSC_SWEEP_NONE) {
-        st = run_sweep(&opt, rank, t_init_s, &ui, err, sizeof err);
-        if (rank == 0 && st != MSC_OK && st != MSC_ERR_IO)
-            fprintf(stderr, "mpiscale: %s%s%s\n", st == MSC_ERR_USAGE || st == MSC_ERR_RANGE ? "" : msc_strerror(st),
-                    st == MSC_ERR_USAGE || st == MSC_ERR_RANGE ? "" : ": ", err);
-        return finish(st);
+    if (opt.sweep != MSC_SWEEP_NONE) return main_sweep(&opt, rank, t_init_s, &ui, &ctl, &oc);
+
+    if (rank == 0 && opt.checkpoint_path != NULL) {
+        ctl.journal_fd = ck.fd;
+        ctl.have = ck.have;
+        ctl.reused = ck.entries;
+        ctl.n_segments = ck.n_seg;
+        if (ck.scan.exists) {
+            printf("Checkpoint '%s': %lld of %lld segments taken from it", opt.checkpoint_path,
+                   (long long)ck.trusted, (long long)ck.n_seg);
+            if (ck.scan.bad + ck.scan.conflicts + ck.mismatched > 0)
+                printf(" (%lld damaged or conflicting record%s dropped: those segments are computed "
+                       "again)",
+                       (long long)(ck.scan.bad + ck.scan.conflicts + ck.mismatched),
+                       ck.scan.bad + ck.scan.conflicts + ck.mismatched == 1 ? "" : "s");
+            printf("\n");
+            fflush(stdout);
+        }
     }
     sweep_ctx watched;
     memset(&watched, 0, sizeof watched);
     watched.ui = &ui;
     const msc_watch watch = {ui.on ? ui_progress : NULL, &watched, PROGRESS_INTERVAL_S};
-    st = msc_driver_run_watched(&opt, MPI_COMM_WORLD, t_init_s, &watch, &rec, err, sizeof err);
+    st = msc_driver_run_ctl(&opt, MPI_COMM_WORLD, t_init_s, &watch, &ctl, &rec, err, sizeof err);
     ui_clear(&ui);
     /* --calibrate after the measured run (every rank has its status: it is agreed) */
     msc_calibration cal;
     int calibrated = 0;
     if (st == MSC_OK && opt.calibrate) {
         char cal_err[400] = "";
-        int size = 1;
-        MPI_Comm_size(MPI_COMM_WORLD, &size);
         st = msc_driver_calibrate(&opt, MPI_COMM_WORLD, t_init_s, &size, 1, opt.calibrate_runs, &cal,
                                   cal_err, sizeof cal_err);
         calibrated = st == MSC_OK;
         if (!calibrated) snprintf(err, sizeof err, "--calibrate: %s", cal_err);
     }
     if (rank == 0) {
+        if (opt.checkpoint_path != NULL) oc.done = ck.trusted + ctl.journaled;
+        if (ctl.segments > 0) oc.segments = ctl.segments;
         if (rec.kernel != NULL) {
             const double t_output = msc_now_s();
+            char *text = NULL;
+            size_t text_len = 0;
+            FILE *mem = open_memstream(&text, &text_len);
+            FILE *out = mem != NULL ? mem : stdout;
             if (opt.quiet)
-                msc_report_summary(stdout, &rec);
+                msc_report_summary(out, &rec);
             else
-                msc_report_text(stdout, &rec);
+                msc_report_text(out, &rec);
             if (calibrated)
-                msc_report_calibration_text(stdout, &cal, rec.analysis.t1_s,
+                msc_report_calibration_text(out, &cal, rec.analysis.t1_s,
                                             rec.analysis.t1_source == MSC_T1_BASELINE
                                                 ? "measured: --serial-baseline"
                                                 : "estimated: segment times + serial phases",
                                             NULL);
+            if (mem != NULL) {
+                fclose(mem);
+                fwrite(text, 1, text_len, stdout);
+            }
             fflush(stdout);
+            msc_fault_point("output", 0);
             /* The record is written even when verification failed: it says so itself. */
             char io_err[512] = "";
-            msc_status out = MSC_OK;
+            msc_status wrote = MSC_OK;
             const char *failed = NULL;
-            if (opt.json_path != NULL &&
-                (out = msc_report_json_append(opt.json_path, &rec, io_err, sizeof io_err)) != MSC_OK)
+            if (opt.report_path != NULL && text == NULL)
+                wrote = msc_fail(MSC_ERR_NOMEM, io_err, sizeof io_err, "out of memory"), failed = "--report";
+            else if (opt.report_path != NULL &&
+                     (wrote = msc_atomic_write(opt.report_path, text, text_len, io_err, sizeof io_err)) != MSC_OK)
+                failed = "--report";
+            if (failed == NULL && opt.json_path != NULL &&
+                (wrote = msc_report_json_append(opt.json_path, &rec, io_err, sizeof io_err)) != MSC_OK)
                 failed = "--json";
-            else if (opt.csv_path != NULL &&
-                     (out = msc_report_csv_append(opt.csv_path, &rec, io_err, sizeof io_err)) != MSC_OK)
+            if (failed == NULL && opt.csv_path != NULL &&
+                (wrote = msc_report_csv_append(opt.csv_path, &rec, io_err, sizeof io_err)) != MSC_OK)
                 failed = "--csv";
+            free(text);
             if (failed != NULL) {
                 fprintf(stderr, "mpiscale: %s: %s\n", failed, io_err);
-                if (st == MSC_OK) st = out;
+                snprintf(err, sizeof err, "%s: %s", failed, io_err);
+                if (st == MSC_OK) st = wrote;
             }
             /* The output phase ends after the files are written, so it can only be reported here,
              * after the record it is not part of. */
             if (!opt.quiet)
-                printf("Output phase: %.6f s on rank 0 (this report and the --json/--csv files; "
+                printf("Output phase: %.6f s on rank 0 (this report and the output files; "
                        "not in those files)\n", msc_now_s() - t_output);
+            snprintf(oc.digest, sizeof oc.digest, "%s", rec.digest);
+            snprintf(oc.result, sizeof oc.result, "%s", rec.result);
+            oc.verified = rec.verdict.pass;
+            oc.reused = rec.reused_segments;
+            if (opt.checkpoint_path == NULL) oc.done = rec.segments;
         }
-        if (st == MSC_ERR_VERIFY)
+        if (st == MSC_INTERRUPTED) {
+            const int64_t remaining = ctl.segments - (ck.trusted + ctl.journaled);
+            if (opt.checkpoint_path != NULL)
+                snprintf(oc.message, sizeof oc.message,
+                         "interrupted by %s: %lld of %lld segments are saved in the checkpoint '%s', "
+                         "%lld remain; run the same command again to resume",
+                         ctl.stopped_by_deadline ? "the deadline" : signal_name(ctl.stop_signal),
+                         (long long)(ck.trusted + ctl.journaled), (long long)ctl.segments,
+                         opt.checkpoint_path, (long long)remaining);
+            else
+                snprintf(oc.message, sizeof oc.message,
+                         "interrupted by %s: nothing was kept (without --checkpoint FILE a rerun "
+                         "starts over)",
+                         ctl.stopped_by_deadline ? "the deadline" : signal_name(ctl.stop_signal));
+            fprintf(stderr, "mpiscale: %s\n", oc.message);
+        } else if (st == MSC_ERR_VERIFY) {
             fprintf(stderr, "mpiscale: verification FAILED: %s\n", err);
-        else if (st == MSC_ERR_USAGE) /* an option only checkable under mpirun, e.g. --slow-rank */
+            snprintf(oc.message, sizeof oc.message, "verification failed: %.700s", err);
+        } else if (st == MSC_ERR_USAGE) { /* an option only checkable under mpirun, e.g. --slow-rank */
             fprintf(stderr, "mpiscale: %s\n", err);
-        else if (st != MSC_OK && !(st == MSC_ERR_IO && rec.kernel != NULL))
-            fprintf(stderr, "mpiscale: %s: %s\n", msc_strerror(st), err);
+            snprintf(oc.message, sizeof oc.message, "%s", err);
+        } else if (st != MSC_OK) {
+            if (!(st == MSC_ERR_IO && rec.kernel != NULL)) fprintf(stderr, "mpiscale: %s: %s\n", msc_strerror(st), err);
+            snprintf(oc.message, sizeof oc.message, "%s: %.700s", msc_strerror(st), err);
+        } else {
+            snprintf(oc.message, sizeof oc.message, "complete and verified: %lld segments%s, digest %s",
+                     (long long)rec.segments, rec.reused_segments > 0 ? " (resumed)" : "", rec.digest);
+        }
+        oc.state = msc_run_state_of(st);
+        oc.exit_code = msc_exit_code(st);
+        oc.signal = ctl.stop_signal;
+        oc.deadline = ctl.stopped_by_deadline;
+        /* the verdict is written last of all */
+        if (write_status(opt.status_path, &oc) != MSC_OK && st == MSC_OK) st = MSC_ERR_IO;
     }
-    code = (int)st;
-    MPI_Bcast(&code, 1, MPI_INT, 0, MPI_COMM_WORLD);
+    checkpoint_close(&ck);
+    st = share(st);
     msc_record_free(&rec);
-    return finish((msc_status)code);
+    return finish(st);
 }

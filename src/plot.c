@@ -17,6 +17,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "mpiscale/atomic.h"
 #include "mpiscale/cli.h"
 
 extern char **environ;
@@ -571,7 +572,8 @@ static int output_fault(const char *path, int png)
 
 /* The plots go to temporary files next to their final names (<final>.tmp.<pid>), which replace the
  * finals only when gnuplot exited 0 and wrote every one of them whole: a failure leaves the earlier
- * plots as they were and no temporary file behind. */
+ * plots as they were and no temporary file behind. They are fsynced before the renames, and the
+ * directory after them (atomic.h). */
 msc_status msc_plot_write(const msc_sweep_summary *s, const char *title, const char *prefix,
                           char *err, size_t len)
 {
@@ -619,10 +621,13 @@ msc_status msc_plot_write(const msc_sweep_summary *s, const char *title, const c
             st = msc_fail(MSC_ERR_IO, err, len, "gnuplot wrote '%s' incompletely (is the disk full?)",
                           paths[i]);
     }
+    /* gnuplot does not fsync: without this a crash soon after the renames could leave empty plots */
+    for (int i = 0; st == MSC_OK && i < N_OUT; i++) st = msc_atomic_sync_file(tmps[i], err, len);
     for (int i = 0; st == MSC_OK && i < N_OUT; i++)
         if (rename(tmps[i], paths[i]) != 0)
             st = msc_fail(MSC_ERR_IO, err, len, "plot: cannot replace '%s': %s", paths[i],
                           strerror(errno));
+    if (st == MSC_OK) st = msc_atomic_sync_dir(paths[0], err, len); /* one prefix: one directory */
     if (ran && st != MSC_OK)
         for (int i = 0; i < N_OUT; i++) unlink(tmps[i]); /* renamed ones are gone already */
     for (int i = 0; i < N_OUT; i++) {

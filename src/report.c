@@ -1,7 +1,8 @@
 /* report.c — renders one run three ways: the human report (a FILE* from main), a JSON Lines object
- * built with jansson, and a CSV row. Files are appended with one write and an fsync, after a
- * check made before any work, so a run leaves a whole record or none. Also a sweep's table and
- * fits, and --calibrate's runtime-overhead block: text only, never written to the files. */
+ * built with jansson, and a CSV row. Files are appended through atomic.c (the old content plus the
+ * new line, written whole to a temporary file and renamed over the file), after a check made before
+ * any work, so a run leaves a whole record or none. Also a sweep's table and fits, and
+ * --calibrate's runtime-overhead block: text only, never written to the files. */
 #include "mpiscale/report.h"
 
 #include <errno.h>
@@ -17,6 +18,7 @@
 
 #include <jansson.h>
 
+#include "mpiscale/atomic.h"
 #include "mpiscale/cli.h"
 
 void msc_record_free(msc_run_record *rec)
@@ -29,6 +31,7 @@ const char *msc_status_label(msc_status st)
 {
     switch (st) {
     case MSC_OK: return "complete";
+    case MSC_INTERRUPTED: return "interrupted";
     case MSC_ERR_USAGE:
     case MSC_ERR_RANGE: return "invalid_input";
     case MSC_ERR_IO: return "io_error";
@@ -149,6 +152,13 @@ void msc_report_text(FILE *f, const msc_run_record *rec)
     }
     report_balance(f, rec, sched);
 
+    if (rec->reused_segments > 0)
+        fprintf(f, "\nResumed: %lld of %lld segments came from the checkpoint journal; the times "
+                   "below cover only the %lld computed in this run, so this run is no measurement "
+                   "of the whole job (mpiscale-report leaves it out of fits). The result and "
+                   "digest are the whole job's.\n",
+                (long long)rec->reused_segments, (long long)rec->segments,
+                (long long)(rec->segments - rec->reused_segments));
     fprintf(f, "\nScaling on %d rank%s (T1 %s):\n", rec->ranks, rec->ranks == 1 ? "" : "s",
             a->t1_source == MSC_T1_BASELINE
                 ? "measured: rank 0 ran the whole range alone (--serial-baseline)"
@@ -315,6 +325,8 @@ char *msc_report_json(const msc_run_record *rec)
     json_object_set_new(o, "phases", phases);
     phases = NULL;
     json_object_set_new(o, "status", json_string(msc_status_label(rec->status)));
+    json_object_set_new(o, "resumed", json_boolean(rec->reused_segments > 0));
+    json_object_set_new(o, "reused_segments", json_integer((json_int_t)rec->reused_segments));
     json_object_set_new(o, "hosts", hosts);
     hosts = NULL;
     json_object_set_new(o, "mpi_library", json_string(rec->mpi_library));
@@ -451,7 +463,17 @@ msc_status msc_output_check(const char *path, char *err, size_t len)
         if (S_ISDIR(sb.st_mode)) return msc_fail(MSC_ERR_IO, err, len, "'%s': is a directory", path);
         if (access(path, W_OK) != 0)
             return msc_fail(MSC_ERR_IO, err, len, "'%s': %s", path, strerror(errno));
-        return MSC_OK;
+        if (!S_ISREG(sb.st_mode)) return MSC_OK; /* a device or pipe is written in place */
+        /* a regular file is replaced through a temporary file beside it: its directory too */
+        char *copy = strdup(path);
+        if (copy == NULL) return msc_fail(MSC_ERR_NOMEM, err, len, "out of memory");
+        const char *dir = dirname(copy);
+        msc_status st = MSC_OK;
+        if (access(dir, W_OK | X_OK) != 0)
+            st = msc_fail(MSC_ERR_IO, err, len, "'%s': directory '%s' is not writable (the file is "
+                          "replaced whole through a temporary file there)", path, dir);
+        free(copy);
+        return st;
     }
     if (errno != ENOENT) return msc_fail(MSC_ERR_IO, err, len, "'%s': %s", path, strerror(errno));
     char *copy = strdup(path);
@@ -487,49 +509,12 @@ int msc_output_same(const char *a, const char *b)
     return strcmp(a, b) == 0;
 }
 
-/* Appends head (if the file is empty and head != NULL) and line, then fsyncs. */
-static msc_status append_line(const char *path, const char *head, const char *line, char *err,
-                              size_t len)
-{
-    const int fd = open(path, O_WRONLY | O_APPEND | O_CREAT, 0644);
-    if (fd < 0) return msc_fail(MSC_ERR_IO, err, len, "'%s': %s", path, strerror(errno));
-    struct stat sb;
-    msc_status st = MSC_OK;
-    const int with_head = head != NULL && fstat(fd, &sb) == 0 && sb.st_size == 0;
-    const size_t n_head = with_head ? strlen(head) + 1 : 0, n_line = strlen(line) + 1;
-    char *buf = (char *)malloc(n_head + n_line);
-    if (buf == NULL) {
-        close(fd);
-        return msc_fail(MSC_ERR_NOMEM, err, len, "out of memory");
-    }
-    if (with_head) {
-        memcpy(buf, head, n_head - 1);
-        buf[n_head - 1] = '\n';
-    }
-    memcpy(buf + n_head, line, n_line - 1);
-    buf[n_head + n_line - 1] = '\n';
-    for (size_t done = 0; done < n_head + n_line && st == MSC_OK;) {
-        const ssize_t w = write(fd, buf + done, n_head + n_line - done);
-        if (w < 0 && errno == EINTR) continue;
-        if (w <= 0)
-            st = msc_fail(MSC_ERR_IO, err, len, "'%s': write: %s", path, strerror(errno));
-        else
-            done += (size_t)w;
-    }
-    if (st == MSC_OK && fsync(fd) != 0 && errno != EINVAL)
-        st = msc_fail(MSC_ERR_IO, err, len, "'%s': fsync: %s", path, strerror(errno));
-    if (close(fd) != 0 && st == MSC_OK)
-        st = msc_fail(MSC_ERR_IO, err, len, "'%s': close: %s", path, strerror(errno));
-    free(buf);
-    return st;
-}
-
 msc_status msc_report_json_append(const char *path, const msc_run_record *rec, char *err,
                                   size_t len)
 {
     char *line = msc_report_json(rec);
     if (line == NULL) return msc_fail(MSC_ERR_NOMEM, err, len, "out of memory building JSON");
-    msc_status st = append_line(path, NULL, line, err, len);
+    msc_status st = msc_atomic_append(path, NULL, line, err, len);
     free(line);
     return st;
 }
@@ -543,7 +528,7 @@ msc_status msc_report_csv_append(const char *path, const msc_run_record *rec, ch
     if (row == NULL) return msc_fail(MSC_ERR_NOMEM, err, len, "out of memory building CSV");
     msc_status st = msc_report_csv_row(rec, row, size);
     if (st == MSC_OK)
-        st = append_line(path, csv_header, row, err, len);
+        st = msc_atomic_append(path, csv_header, row, err, len);
     else
         msc_fail(st, err, len, "CSV row does not fit %zu bytes", size);
     free(row);

@@ -12,8 +12,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "mpiscale/atomic.h"
 #include "mpiscale/cli.h"
 #include "mpiscale/html.h"
+#include "mpiscale/journal.h"
+#include "mpiscale/outcome.h"
 #include "mpiscale/plot.h"
 #include "mpiscale/report.h"
 #include "mpiscale/study.h"
@@ -22,6 +25,8 @@
 #define MAX_SHOWN_BAD 20 /* malformed lines reported one by one before a count */
 
 typedef struct report_opts {
+    const char *settle, *launcher_log; /* --settle STATUS, --launcher-log FILE */
+    int launcher_exit;                 /* --launcher-exit N, -1 unknown */
     const char *csv, *markdown, *extrap, *plots, *html;
     double target_speedup, min_efficiency;
     int skip_malformed, quiet;
@@ -33,6 +38,7 @@ static void help(FILE *f)
 {
     fprintf(f,
 "Usage: %s [options] FILE...\n"
+"       %s --settle STATUS [--launcher-exit N] [--launcher-log FILE]\n"
 "\n"
 "Reads the JSON Lines records that `mpiscale --json FILE` writes (any number of files: one\n"
 "in-launch sweep, or one job per rank count; '-' is standard input), groups the runs into studies\n"
@@ -75,7 +81,22 @@ static void help(FILE *f)
 "  mpirun -np 8 mpiscale --kernel pi --sweep pow2 --repeat 5 --json study.jsonl\n"
 "  %s study.jsonl --html study.html --plots plots/\n"
 "  %s job-p*.jsonl --csv table.csv --markdown table.md --extrap extrap.jsonl\n",
-            PROG, MSC_PLOT_WIDTH, MSC_PLOT_HEIGHT, PROG, PROG);
+            PROG, PROG, MSC_PLOT_WIDTH, MSC_PLOT_HEIGHT, PROG, PROG);
+    fprintf(f,
+"\n"
+"Settling a run's verdict (job scripts, after mpirun returns):\n"
+"      --settle STATUS       read the status file mpiscale writes (--status, or CHECKPOINT.status).\n"
+"                            If it still says \"running\", mpiscale never wrote its verdict: the\n"
+"                            run was killed (a signal, a timeout, a rank that died, mpirun\n"
+"                            itself). Then the file is rewritten with the truth: \"failed\" when\n"
+"                            the launcher's log names a rank that died (which rank, its signal or\n"
+"                            exit code), otherwise \"interrupted\"; with how many segments the\n"
+"                            checkpoint journal holds (a rerun resumes from them). A missing\n"
+"                            status file becomes \"failed\" (mpiscale did not start). Prints one\n"
+"                            line, STATE: message, and exits with the state's code: 0 complete,\n"
+"                            75 interrupted (resumable), 2 invalid input, else the failure's code\n"
+"      --launcher-exit N     mpirun's (or srun's) exit code, for the message\n"
+"      --launcher-log FILE   mpirun's stderr, searched for the rank that died\n");
 }
 
 /* A number that is all of `text`, or MSC_ERR_USAGE. */
@@ -91,7 +112,8 @@ static msc_status parse_real(const char *opt, const char *text, double *out, cha
 
 static msc_status parse_args(int argc, char **argv, report_opts *o, int *done, char *err, size_t len)
 {
-    enum { O_CSV = 256, O_MD, O_EXTRAP, O_PLOTS, O_HTML, O_TARGET, O_MINEFF, O_SKIP, O_VERSION };
+    enum { O_CSV = 256, O_MD, O_EXTRAP, O_PLOTS, O_HTML, O_TARGET, O_MINEFF, O_SKIP, O_VERSION,
+           O_SETTLE, O_LEXIT, O_LLOG };
     static const struct option longs[] = {
         {"csv", required_argument, NULL, O_CSV},
         {"markdown", required_argument, NULL, O_MD},
@@ -104,15 +126,31 @@ static msc_status parse_args(int argc, char **argv, report_opts *o, int *done, c
         {"quiet", no_argument, NULL, 'q'},
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, O_VERSION},
+        {"settle", required_argument, NULL, O_SETTLE},
+        {"launcher-exit", required_argument, NULL, O_LEXIT},
+        {"launcher-log", required_argument, NULL, O_LLOG},
         {NULL, 0, NULL, 0},
     };
     memset(o, 0, sizeof *o);
+    o->launcher_exit = -1;
     *done = 0;
     opterr = 0;
     int c;
     while ((c = getopt_long(argc, argv, ":qh", longs, NULL)) != -1) {
         msc_status st = MSC_OK;
         switch (c) {
+        case O_SETTLE: o->settle = optarg; break;
+        case O_LLOG: o->launcher_log = optarg; break;
+        case O_LEXIT: {
+            char *end = NULL;
+            errno = 0;
+            const long v = strtol(optarg, &end, 10);
+            if (errno != 0 || end == optarg || *end != '\0' || v < 0 || v > 255)
+                st = msc_fail(MSC_ERR_USAGE, err, len, "--launcher-exit: '%s': must be an exit code, 0 to 255",
+                              optarg);
+            o->launcher_exit = (int)v;
+            break;
+        }
         case O_CSV: o->csv = optarg; break;
         case O_MD: o->markdown = optarg; break;
         case O_EXTRAP: o->extrap = optarg; break;
@@ -148,6 +186,13 @@ static msc_status parse_args(int argc, char **argv, report_opts *o, int *done, c
     }
     o->files = argv + optind;
     o->n_files = argc - optind;
+    if (o->settle != NULL) {
+        if (o->n_files > 0)
+            return msc_fail(MSC_ERR_USAGE, err, len, "--settle: '%s': no input files with --settle", o->files[0]);
+        return MSC_OK;
+    }
+    if (o->launcher_exit >= 0 || o->launcher_log != NULL)
+        return msc_fail(MSC_ERR_USAGE, err, len, "--launcher-exit and --launcher-log: only with --settle");
     if (o->n_files == 0)
         return msc_fail(MSC_ERR_USAGE, err, len, "no input file: give the JSON Lines files of mpiscale "
                                                  "runs (mpiscale --json FILE), or '-' for stdin");
@@ -244,40 +289,16 @@ static int write_all(FILE *f, const char *data, size_t n)
     return fwrite(data, 1, n, f) == n && fflush(f) == 0;
 }
 
-/* Writes `data` to path through a temporary file in the same directory, fsynced and renamed over
- * path, so a reader sees the old file or the new one, never a part. A symbolic link is followed
- * (the file it names is replaced, the link stays); "-" is stdout, and a path that exists and is not
- * a regular file (a pipe, a device) is written directly. */
+/* Writes `data` to path whole or not at all: msc_atomic_write (atomic.h) puts it in a temporary
+ * file in the same directory, fsynced and renamed over path, so a reader sees the old file or the
+ * new one, never a part; it follows a symbolic link (the file it names is replaced, the link stays)
+ * and writes a pipe or a device directly. "-" is stdout. */
 static msc_status write_whole(const char *given, const char *data, size_t n, char *err, size_t len)
 {
     if (strcmp(given, "-") == 0)
         return write_all(stdout, data, n) ? MSC_OK
                                           : msc_fail(MSC_ERR_IO, err, len, "stdout: %s", strerror(errno));
-    struct stat sb;
-    if (stat(given, &sb) == 0 && !S_ISREG(sb.st_mode)) {
-        if (S_ISDIR(sb.st_mode)) return msc_fail(MSC_ERR_IO, err, len, "'%s': is a directory", given);
-        FILE *f = fopen(given, "w");
-        if (f == NULL) return msc_fail(MSC_ERR_IO, err, len, "'%s': %s", given, strerror(errno));
-        int ok = write_all(f, data, n);
-        const int e = errno;
-        ok = fclose(f) == 0 && ok;
-        return ok ? MSC_OK : msc_fail(MSC_ERR_IO, err, len, "'%s': %s", given, strerror(e));
-    }
-    char real[4096];
-    const char *path = given;
-    if (lstat(given, &sb) == 0 && S_ISLNK(sb.st_mode) && realpath(given, real) != NULL) path = real;
-    char tmp[4096];
-    if (snprintf(tmp, sizeof tmp, "%s.tmp.%ld", path, (long)getpid()) >= (int)sizeof tmp)
-        return msc_fail(MSC_ERR_IO, err, len, "'%s': path too long", path);
-    FILE *f = fopen(tmp, "w");
-    if (f == NULL) return msc_fail(MSC_ERR_IO, err, len, "'%s': %s", given, strerror(errno));
-    int ok = write_all(f, data, n) && fsync(fileno(f)) == 0;
-    const int saved = errno;
-    ok = fclose(f) == 0 && ok;
-    if (ok && rename(tmp, path) == 0) return MSC_OK;
-    const int e = ok ? errno : saved;
-    remove(tmp);
-    return msc_fail(MSC_ERR_IO, err, len, "'%s': %s", given, strerror(e));
+    return msc_atomic_write(given, data, n, err, len);
 }
 
 /* What one renderer writes, captured in memory. */
@@ -444,6 +465,152 @@ static msc_status write_html(const report_opts *o, const msc_study_set *set, cha
     return st;
 }
 
+/* ---- --settle ---------------------------------------------------------------------------------- */
+
+/* Searches mpirun's stderr for the rank that died: Open MPI 4.1 writes "mpirun noticed that process
+ * rank R with PID N on node H exited on signal S (Name)." or, for an exit code, "Process name:
+ * [[J,1],R]" followed by "Exit code: C". Returns 1 and fills what it found. */
+static int rank_that_died(const char *log, int *rank, int *sig, int *code, char *why, size_t len)
+{
+    FILE *f = fopen(log, "r");
+    char *line = NULL;
+    size_t cap = 0;
+    int found = 0, pending_rank = -1, garbled = 0;
+    if (f == NULL) return 0;
+    while (!found && getline(&line, &cap, f) >= 0) {
+        const char *at = NULL;
+        char name[64] = "";
+        int r = -1, s = 0;
+        long pid = 0;
+        if ((at = strstr(line, "MPI_ABORT was invoked on rank ")) != NULL &&
+            sscanf(at, "MPI_ABORT was invoked on rank %d", &r) == 1) {
+            *rank = r;
+            snprintf(why, len, "rank %d called MPI_Abort", r);
+            found = 1;
+        } else if (strstr(line, "ORTE_ERROR_LOG") != NULL && strstr(line, "show_help.c") != NULL) {
+            /* mpirun tried to print its report of a failure (an abort, a rank that died) and
+             * failed to: Open MPI 4.1 does this now and then. Which rank is lost with it. */
+            garbled = 1; /* unless a later line names the rank */
+        } else if ((at = strstr(line, "time limit for job execution has been reached")) != NULL) {
+            *rank = -1;
+            snprintf(why, len, "mpirun's --timeout ended the job (a rank hung, or the job ran out of time)");
+            found = 1;
+        } else if ((at = strstr(line, "noticed that process rank ")) != NULL &&
+            sscanf(at, "noticed that process rank %d with PID %ld on node %*s exited on signal %d (%63[^)])", &r,
+                   &pid, &s, name) >= 3) {
+            *rank = r;
+            *sig = s;
+            snprintf(why, len, "rank %d was killed by signal %d%s%s%s", r, s, name[0] ? " (" : "", name,
+                     name[0] ? ")" : "");
+            found = 1;
+        } else if ((at = strstr(line, "Process name: [[")) != NULL) {
+            const char *close = strstr(at, "],");
+            if (close != NULL) pending_rank = atoi(close + 2);
+        } else if ((at = strstr(line, "Exit code:")) != NULL && pending_rank >= 0) {
+            const int c = atoi(at + 10);
+            if (c != MSC_EXIT_RESUMABLE) {
+                *rank = pending_rank;
+                *code = c;
+                snprintf(why, len, "rank %d exited with code %d without finishing", pending_rank, c);
+                found = 1;
+            }
+            pending_rank = -1;
+        }
+    }
+    free(line);
+    fclose(f);
+    if (!found && garbled) {
+        *rank = -1;
+        snprintf(why, len, "a rank died or called MPI_Abort (mpirun's report of it was garbled: "
+                           "ORTE_ERROR_LOG in show_help.c)");
+        found = 1;
+    }
+    return found;
+}
+
+static int settle(const report_opts *o)
+{
+    msc_outcome oc;
+    char err[1024] = "", launcher[64] = "";
+    if (o->launcher_exit >= 0) snprintf(launcher, sizeof launcher, " (the launcher exited with %d)", o->launcher_exit);
+    msc_status st = msc_outcome_read(o->settle, &oc, err, sizeof err);
+    if (st == MSC_ERR_USAGE) {
+        fprintf(stderr, "%s: --settle: %s\n", PROG, err);
+        return MSC_EXIT_USAGE;
+    }
+    if (st != MSC_OK) { /* no verdict at all: mpiscale did not get as far as writing one */
+        msc_outcome_init(&oc);
+        oc.state = MSC_RUN_FAILED;
+        oc.exit_code = MSC_EXIT_INTERNAL;
+        snprintf(oc.message, sizeof oc.message,
+                 "no status file: mpiscale did not start, or died before writing one%s", launcher);
+    } else if (oc.state == MSC_RUN_RUNNING) {
+        int rank = -1, sig = 0, code = 0;
+        char why[256] = "";
+        const int died = o->launcher_log != NULL && rank_that_died(o->launcher_log, &rank, &sig, &code, why, sizeof why);
+        /* what the checkpoint holds now (not what it held when the run began) */
+        char saved[400] = "";
+        if (oc.checkpoint[0] != '\0' && oc.inputs[0] != '\0' && oc.segments > 0) {
+            msc_journal_entry *e = (msc_journal_entry *)malloc((size_t)oc.segments * sizeof *e);
+            unsigned char *have = (unsigned char *)malloc((size_t)oc.segments);
+            msc_journal_scan scan;
+            char jerr[512];
+            if (e != NULL && have != NULL &&
+                msc_journal_load(oc.checkpoint, oc.inputs, oc.segments, e, have, &scan, jerr, sizeof jerr) == MSC_OK) {
+                oc.done = scan.entries;
+                snprintf(saved, sizeof saved,
+                         "; %lld of %lld segments are in the checkpoint '%.200s': run the same command again to resume",
+                         (long long)oc.done, (long long)oc.segments, oc.checkpoint);
+            }
+            free(e);
+            free(have);
+        }
+        if (died) {
+            oc.state = MSC_RUN_FAILED;
+            oc.failed_rank = rank;
+            oc.signal = sig;
+            oc.exit_code = code > 0 ? code : o->launcher_exit > 0 && o->launcher_exit != MSC_EXIT_RESUMABLE
+                                                  ? o->launcher_exit
+                                                  : MSC_EXIT_INTERNAL;
+            snprintf(oc.message, sizeof oc.message, "%.200s%s%.400s", why, launcher, saved);
+        } else if (oc.signal != 0 || oc.deadline) { /* a stop was asked for, and the launcher did not wait */
+            oc.state = saved[0] != '\0' ? MSC_RUN_INTERRUPTED : MSC_RUN_FAILED;
+            oc.exit_code = oc.state == MSC_RUN_INTERRUPTED ? MSC_EXIT_RESUMABLE : MSC_EXIT_INTERNAL;
+            snprintf(oc.message, sizeof oc.message,
+                     "interrupted: a stop was asked for (%s), and the ranks were killed before they "
+                     "had saved and written the verdict%s%.400s",
+                     oc.deadline ? "the deadline" : "a signal", launcher,
+                     saved[0] != '\0' ? saved : "; no checkpoint: a rerun starts over");
+        } else if (o->launcher_exit > 0 && o->launcher_exit < 128 && o->launcher_exit != MSC_EXIT_RESUMABLE &&
+                   o->launcher_exit != 110) {
+            /* mpirun ended on its own with a failure (not killed: that is > 128; not its
+             * --timeout: 110), and mpiscale said nothing: a rank died or aborted, and mpirun's
+             * own report of it was lost (Open MPI 4.1 sometimes fails to print it) */
+            oc.state = MSC_RUN_FAILED;
+            oc.exit_code = o->launcher_exit;
+            snprintf(oc.message, sizeof oc.message,
+                     "mpirun failed%s and mpiscale wrote no verdict: a rank died or called MPI_Abort%.400s",
+                     launcher, saved);
+        } else {
+            oc.state = saved[0] != '\0' ? MSC_RUN_INTERRUPTED : MSC_RUN_FAILED;
+            oc.exit_code = oc.state == MSC_RUN_INTERRUPTED ? MSC_EXIT_RESUMABLE : MSC_EXIT_INTERNAL;
+            snprintf(oc.message, sizeof oc.message,
+                     "killed before mpiscale wrote its verdict%s: a signal, a timeout, or mpirun "
+                     "itself%s%.400s",
+                     launcher, saved[0] != '\0' ? "" : "; no checkpoint: a rerun starts over", saved);
+        }
+    } else {
+        printf("%s: %s\n", msc_run_state_name(oc.state), oc.message);
+        return msc_outcome_exit_code(&oc);
+    }
+    if ((st = msc_outcome_write(o->settle, &oc, err, sizeof err)) != MSC_OK) {
+        fprintf(stderr, "%s: --settle: %s\n", PROG, err);
+        return MSC_EXIT_IO;
+    }
+    printf("%s: %s\n", msc_run_state_name(oc.state), oc.message);
+    return msc_outcome_exit_code(&oc);
+}
+
 int main(int argc, char **argv)
 {
     char err[1024] = "";
@@ -455,6 +622,7 @@ int main(int argc, char **argv)
         return msc_exit_code(st);
     }
     if (done) return 0;
+    if (o.settle != NULL) return settle(&o);
 
     msc_study_set set;
     memset(&set, 0, sizeof set);

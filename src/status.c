@@ -9,6 +9,7 @@ const char *msc_strerror(msc_status st)
 {
     switch (st) {
     case MSC_OK: return "ok";
+    case MSC_INTERRUPTED: return "interrupted";
     case MSC_ERR_USAGE: return "invalid input";
     case MSC_ERR_RANGE: return "range out of bounds";
     case MSC_ERR_IO: return "output I/O error";
@@ -24,6 +25,7 @@ int msc_exit_code(msc_status st)
 {
     switch (st) {
     case MSC_OK: return MSC_EXIT_OK;
+    case MSC_INTERRUPTED: return MSC_EXIT_RESUMABLE;
     case MSC_ERR_USAGE:
     case MSC_ERR_RANGE: return MSC_EXIT_USAGE;
     case MSC_ERR_IO: return MSC_EXIT_IO;

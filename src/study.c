@@ -287,7 +287,9 @@ static msc_status parse_record(const char *line, const char *where, record *r, c
     r->run.imbalance = isfinite(imbalance) ? imbalance : 0.0;
     r->run.verified = json_is_true(verified);
     r->run.t1_baseline = strcmp(t1_source, "baseline") == 0;
-    r->kept = r->run.verified && strcmp(status, "complete") == 0 && isfinite(t1);
+    /* a resumed run timed only part of the job: no point of a study */
+    r->kept = r->run.verified && strcmp(status, "complete") == 0 && isfinite(t1) &&
+              !json_is_true(json_object_get(o, "resumed"));
     r->setup.schedule[strcspn(r->setup.schedule, ":")] = '\0'; /* the kind: default chunks scale with p */
     {
         const int64_t run_no = json_is_integer(json_object_get(sweep, "run"))
@@ -532,7 +534,7 @@ void msc_study_text(FILE *f, const msc_study *s, int index, int count)
             (long long)s->setup.segments, s->key.weak ? " per rank" : "", s->setup.schedule,
             s->setup.kernel_version);
     if (s->left_out > 0)
-        fprintf(f, "warning: %d run%s left out: not complete, not verified, or without a T1\n",
+        fprintf(f, "warning: %d run%s left out: not complete, not verified, resumed from a checkpoint, or without a T1\n",
                 s->left_out, s->left_out == 1 ? "" : "s");
     if (!s->summarised) {
         fprintf(f, "Not analysed: %s.\n", s->why[0] ? s->why : "no run");
@@ -655,7 +657,7 @@ void msc_study_markdown(FILE *f, const msc_study_set *set)
         fprintf(f, "\n\n%d runs, %lld segments%s, schedule %s", s->n_runs, (long long)s->setup.segments,
                 s->key.weak ? " per rank" : "", s->setup.schedule);
         if (s->left_out > 0)
-            fprintf(f, "; %d runs left out (not complete, not verified, or without a T1)", s->left_out);
+            fprintf(f, "; %d runs left out (not complete, not verified, resumed, or without a T1)", s->left_out);
         fprintf(f, ".\n\n");
         if (!s->summarised) {
             fprintf(f, "Not analysed: %s.\n", s->why[0] ? s->why : "no run");

@@ -196,12 +196,7 @@ INSTANTIATE_TEST_SUITE_P(
         ScheduleForm{"guided", {"--schedule", "guided"}, MSC_SCHED_GUIDED, 0},
         ScheduleForm{"guided_min", {"--schedule", "guided:3"}, MSC_SCHED_GUIDED, 3},
         ScheduleForm{"weighted", {"--schedule", "weighted"}, MSC_SCHED_WEIGHTED, 0},
-        ScheduleForm{"equals_form", {"--schedule=dynamic:8"}, MSC_SCHED_DYNAMIC, 8},
-        ScheduleForm{"last_one_wins", {"--schedule", "cyclic", "--schedule", "guided:2"},
-                     MSC_SCHED_GUIDED, 2},
-        ScheduleForm{"chunk_does_not_leak_into_the_next",
-                     {"--schedule", "dynamic:8", "--schedule", "weighted"}, MSC_SCHED_WEIGHTED,
-                     0}),
+        ScheduleForm{"equals_form", {"--schedule=dynamic:8"}, MSC_SCHED_DYNAMIC, 8}),
     [](const ::testing::TestParamInfo<ScheduleForm> &info) {
         return std::string(info.param.label);
     });
@@ -802,12 +797,37 @@ TEST(CliSweep, Pow2AndAllAreKindsWithoutAList) {
     EXPECT_EQ(all.sweep_len, 0);
 }
 
-TEST(CliSweep, TheLastSweepGivenWins) {
-    const msc_options a = ParseOk({"--sweep", "1,2", "--sweep", "pow2"});
-    EXPECT_EQ(a.sweep, MSC_SWEEP_POW2);
-    const msc_options b = ParseOk({"--sweep", "all", "--sweep", "4,2"});
-    EXPECT_EQ(b.sweep, MSC_SWEEP_LIST);
-    EXPECT_EQ(SweepList(b), (std::vector<int>{2, 4}));
+// An option given twice is an edited job-script line gone wrong: refused, naming the option,
+// whatever the values and however the option is spelled (short, long, --name=value).
+TEST(CliRepeated, EveryOptionGivenTwiceIsRefusedNamingIt) {
+    struct {
+        Argv argv;
+        const char *msg;
+    } cases[] = {
+        {{"--sweep", "1,2", "--sweep", "pow2"}, "--sweep: given more than once"},
+        {{"--repeat", "auto", "--repeat", "4"}, "--repeat: given more than once"},
+        {{"--schedule", "cyclic", "--schedule=guided:2"}, "--schedule: given more than once"},
+        {{"-r", "0:10", "--range", "0:10"}, "--range: given more than once"},
+        {{"-k", "pi", "-k", "pi"}, "--kernel: given more than once"},
+        {{"-s", "4", "--segments=4"}, "--segments: given more than once"},
+        {{"--json", "a", "--json", "b"}, "--json: given more than once"},
+        {{"--checkpoint", "a", "--checkpoint", "a"}, "--checkpoint: given more than once"},
+        {{"--weak", "--weak"}, "--weak: given more than once"},
+        {{"-q", "-q"}, "--quiet: given more than once"},
+    };
+    for (auto &c : cases) {
+        msc_options o;
+        std::string err;
+        EXPECT_EQ(Parse(c.argv, &o, &err), MSC_ERR_USAGE) << c.argv.Joined();
+        EXPECT_EQ(err, c.msg) << c.argv.Joined();
+    }
+}
+
+TEST(CliRepeated, ParamsRepeatAndProgressLastWins) {
+    const msc_options a = ParseOk({"-k", "heavy_tail", "-p", "seed=3", "--param", "alpha=2"});
+    EXPECT_EQ(a.params.count, 2);
+    const msc_options b = ParseOk({"--progress", "--no-progress", "--progress"});
+    EXPECT_EQ(b.progress, MSC_PROGRESS_ON);
 }
 
 TEST(CliSweep, RepeatWarmupAndWeakAreKeptWithAList) {
@@ -1190,13 +1210,81 @@ TEST(CliAuto, FixedRepeatKeepsNoAutoAndNoPrecision) {
     EXPECT_EQ(d.repeat, 1);
 }
 
-TEST(CliAuto, TheLastRepeatGivenWins) {
-    const msc_options a = ParseOk({"--repeat", "auto", "--repeat", "4"});
-    EXPECT_EQ(a.repeat_auto, 0);
-    EXPECT_EQ(a.repeat, 4);
-    const msc_options b = ParseOk({"--repeat", "4", "--repeat", "auto:9"});
-    EXPECT_EQ(b.repeat_auto, 1);
-    EXPECT_EQ(b.repeat_cap, 9);
+TEST(CliCheckpoint, DefaultsStatusBesideTheJournalAndKeepsEveryPath) {
+    const msc_options a = ParseOk({"--checkpoint", "run.journal", "--fresh", "--report", "r.txt", "--force"});
+    ASSERT_NE(a.checkpoint_path, nullptr);
+    EXPECT_STREQ(a.checkpoint_path, "run.journal");
+    ASSERT_NE(a.status_path, nullptr);
+    EXPECT_STREQ(a.status_path, "run.journal.status");
+    EXPECT_EQ(a.fresh, 1);
+    EXPECT_STREQ(a.report_path, "r.txt");
+    EXPECT_EQ(a.force, 1);
+    const msc_options b = ParseOk({"--checkpoint", "j", "--status", "s.json"});
+    EXPECT_STREQ(b.status_path, "s.json");
+    const msc_options c = ParseOk({"--status", "only.json"});
+    EXPECT_STREQ(c.status_path, "only.json");
+    EXPECT_EQ(c.checkpoint_path, nullptr);
+    const msc_options d = ParseOk({});
+    EXPECT_EQ(d.status_path, nullptr);
+    EXPECT_EQ(d.deadline_s, 0.0);
+    EXPECT_EQ(d.time_limit_s, 0.0);
+}
+
+TEST(CliCheckpoint, TimeLimitsInEveryForm) {
+    const struct {
+        const char *text;
+        double seconds;
+    } ok[] = {{"90", 90}, {"1.5", 1.5}, {"30s", 30}, {"30m", 1800}, {"1.5h", 5400},
+              {"10:00", 600}, {"2:00:00", 7200}, {"1-00:00:00", 86400}, {"0:0:1", 1}};
+    for (const auto &c : ok) {
+        const msc_options o = ParseOk({"--time-limit", c.text});
+        EXPECT_DOUBLE_EQ(o.time_limit_s, c.seconds) << c.text;
+    }
+    const msc_options d = ParseOk({"--deadline", "1796581336"});
+    EXPECT_DOUBLE_EQ(d.deadline_s, 1796581336.0);
+}
+
+TEST(CliCheckpoint, RefusesBadValuesAndCombinationsWithTheExactMessage) {
+#define TL_MSG "': must be seconds (90), a number with a unit (30m, 1.5h) or [[D-]HH:]MM:SS, above 0 and at most a year"
+#define DL_MSG "': must be a time in seconds since the Epoch, as `date +%s` prints it"
+    struct {
+        Argv argv;
+        const char *msg;
+    } cases[] = {
+        {{"--time-limit", "0"}, "--time-limit: '0" TL_MSG},
+        {{"--time-limit", "-5"}, "--time-limit: '-5" TL_MSG},
+        {{"--time-limit", "nan"}, "--time-limit: 'nan" TL_MSG},
+        {{"--time-limit", "inf"}, "--time-limit: 'inf" TL_MSG},
+        {{"--time-limit", "10x"}, "--time-limit: '10x" TL_MSG},
+        {{"--time-limit", ""}, "--time-limit: '" TL_MSG},
+        {{"--time-limit", "1:2:3:4"}, "--time-limit: '1:2:3:4" TL_MSG},
+        {{"--time-limit", "1-10:00"}, "--time-limit: '1-10:00" TL_MSG},
+        {{"--time-limit", "400d"}, "--time-limit: '400d" TL_MSG},
+        {{"--time-limit", "9000h"}, "--time-limit: '9000h" TL_MSG},
+        {{"--deadline", "0x10"}, "--deadline: '0x10" DL_MSG},
+        {{"--deadline", "1e9"}, "--deadline: '1e9" DL_MSG},
+        {{"--deadline", "-1"}, "--deadline: '-1" DL_MSG},
+        {{"--deadline", "tomorrow"}, "--deadline: 'tomorrow" DL_MSG},
+        {{"--fresh"}, "--fresh: only with --checkpoint FILE (it discards that journal)"},
+        {{"--force"}, "--force: only with --report FILE (it replaces that file)"},
+        {{"--checkpoint", ""}, "--checkpoint: '': empty file name"},
+        {{"--status", ""}, "--status: '': empty file name"},
+        {{"--report", ""}, "--report: '': empty file name"},
+        {{"--json", "x", "--status", "x"}, "--status: 'x': the same file as --json"},
+        {{"--checkpoint", "x", "--report", "x"}, "--checkpoint: 'x': the same file as --report"},
+        {{"--checkpoint", "j", "--sweep", "1,2"},
+         "--checkpoint: not with a sweep (--sweep, --repeat, --warmup or --weak): a resumed run "
+         "measures only part of the job, so its times cannot be a point of a study; checkpoint "
+         "single runs"},
+    };
+#undef TL_MSG
+#undef DL_MSG
+    for (auto &c : cases) {
+        msc_options o;
+        std::string err;
+        EXPECT_EQ(Parse(c.argv, &o, &err), MSC_ERR_USAGE) << c.argv.Joined();
+        EXPECT_EQ(err, c.msg) << c.argv.Joined();
+    }
 }
 
 TEST(CliAuto, RefusesBadCapsAndPrecisionsWithTheExactMessage) {

@@ -26,6 +26,7 @@
 #include "mpiscale/html.h"
 #include "mpiscale/plot.h"
 #include "capture.h"
+#include "scratch.h"
 #include "mpiscale/report.h"
 
 namespace {
@@ -115,35 +116,6 @@ std::vector<double> Fields(const std::string &row) {
     return v;
 }
 
-std::string ReadAll(const std::string &path) {
-    std::ifstream in(path, std::ios::binary);
-    std::ostringstream s;
-    s << in.rdbuf();
-    return s.str();
-}
-
-// A fresh directory, removed with its contents when the test ends.
-class ScratchDir {
-public:
-    ScratchDir() {
-        std::string tmpl = testing::TempDir() + "msc_plot_test_XXXXXX";
-        std::vector<char> buf(tmpl.begin(), tmpl.end());
-        buf.push_back('\0');
-        const char *d = mkdtemp(buf.data());
-        EXPECT_NE(d, nullptr) << tmpl;
-        path_ = d ? d : "";
-    }
-    ~ScratchDir() {
-        std::error_code ec;
-        if (!path_.empty()) std::filesystem::remove_all(path_, ec);
-    }
-    ScratchDir(const ScratchDir &) = delete;
-    ScratchDir &operator=(const ScratchDir &) = delete;
-    std::string operator/(const std::string &name) const { return path_ + "/" + name; }
-
-private:
-    std::string path_;
-};
 
 // Sets an environment variable for one test and restores it afterwards.
 class EnvVar {
@@ -578,7 +550,7 @@ TEST(Html, PageIsSelfContainedWithPlotsInline) {
     const std::string key = "src=\"data:image/svg+xml;base64,";
     const size_t at = page.find(key) + key.size();
     bool ok = false;
-    EXPECT_EQ(Base64Decode(page.substr(at, page.find('"', at) - at), &ok), ReadAll(svg));
+    EXPECT_EQ(Base64Decode(page.substr(at, page.find('"', at) - at), &ok), ReadFile(svg));
     EXPECT_TRUE(ok);
     // balanced structure
     for (const char *tag : {"section", "table", "tr", "pre", "figure", "ul", "li", "h2"})
@@ -774,7 +746,7 @@ TEST(PlotWrite, WritesPngAndSvgOfThePlotSizeWithThePlotColours) {
         else
             EXPECT_EQ(Pixels(png, MSC_PLOT_RGB_USL), 0) << base;
 
-        const std::string svg = ReadAll(base + ".svg");
+        const std::string svg = ReadFile(base + ".svg");
         EXPECT_EQ(svg.rfind("<?xml", 0), 0u) << base << ".svg";
         EXPECT_EQ(XmlFault(svg), "") << base << ".svg";
         EXPECT_TRUE(Has(svg, "<svg \n width=\"800\" height=\"500\"\n viewBox=\"0 0 800 500\"")) << svg.substr(0, 300);
@@ -799,7 +771,7 @@ TEST(PlotWrite, RendersOnePointWeakAndNonFiniteStudies) {
             EXPECT_EQ(png.width, unsigned(MSC_PLOT_WIDTH));
             EXPECT_EQ(png.height, unsigned(MSC_PLOT_HEIGHT));
             EXPECT_GT(Pixels(png, MSC_PLOT_RGB_MEASURED), 50) << base;
-            EXPECT_EQ(XmlFault(ReadAll(base + ".svg")), "");
+            EXPECT_EQ(XmlFault(ReadFile(base + ".svg")), "");
         }
     }
 }
@@ -842,7 +814,7 @@ TEST(PlotWrite, ReportsGnuplotsOwnErrorMessage) {
 std::map<std::string, std::string> Files(const ScratchDir &dir) {
     std::map<std::string, std::string> files;
     for (const auto &e : std::filesystem::directory_iterator(dir / ""))
-        files[e.path().filename().string()] = ReadAll(e.path().string());
+        files[e.path().filename().string()] = ReadFile(e.path().string());
     return files;
 }
 
@@ -875,7 +847,7 @@ TEST(PlotWrite, AMissingOutputFileIsAnError) {
     char err[512] = "";
     EXPECT_EQ(msc_plot_write(&s, "t", prefix.c_str(), err, sizeof err), MSC_ERR_IO);
     EXPECT_EQ(std::string(err), "gnuplot finished without writing '" + prefix + "speedup.png'");
-    EXPECT_EQ(ReadAll(prefix + "speedup.png"), "stale") << "and it is left as it was";
+    EXPECT_EQ(ReadFile(prefix + "speedup.png"), "stale") << "and it is left as it was";
 }
 
 TEST(PlotWrite, AFailingGnuplotLeavesThePreviousPlotsAndNoTemporaryFile) {
@@ -897,14 +869,14 @@ TEST(PlotWrite, AFailingGnuplotLeavesThePreviousPlotsAndNoTemporaryFile) {
         EXPECT_EQ(std::string(err), "gnuplot ('" + fake + "') failed (" + how +
                                         "): gnuplot: cannot write: Disk quota exceeded");
         // the fake did write: to temporary names next to the final ones
-        std::istringstream outs(ReadAll(log));
+        std::istringstream outs(ReadFile(log));
         std::string line;
         int n = 0;
         for (; std::getline(outs, line); n++)
             EXPECT_EQ(line.rfind(prefix, 0), 0u) << line;
         EXPECT_EQ(n, 6);
-        EXPECT_TRUE(Has(ReadAll(log), prefix + "speedup.png.tmp." + std::to_string(getpid()) + "\n"))
-            << ReadAll(log);
+        EXPECT_TRUE(Has(ReadFile(log), prefix + "speedup.png.tmp." + std::to_string(getpid()) + "\n"))
+            << ReadFile(log);
         const std::map<std::string, std::string> after = Files(dir);
         EXPECT_TRUE(TempNames(after).empty()) << TempNames(after)[0];
         EXPECT_TRUE(after == before) << "the previous plots, byte for byte";
@@ -962,7 +934,7 @@ TEST(PlotWrite, ASuccessfulRunReplacesThePlotsAndLeavesNoTemporaryFile) {
         EXPECT_EQ(files.size(), 6u);
         for (const auto &f : files) EXPECT_GT(f.second.size(), 1000u) << f.first;
         EXPECT_TRUE(ReadPng(dir / "study-speedup.png").ok);
-        EXPECT_TRUE(Has(ReadAll(dir / "study-time.svg"), std::string("<text>") + title + "</text>"));
+        EXPECT_TRUE(Has(ReadFile(dir / "study-time.svg"), std::string("<text>") + title + "</text>"));
     }
 }
 

@@ -21,6 +21,7 @@
 #include "mpiscale/report.h"
 #include "mpiscale/timing.h"
 #include "capture.h"
+#include "scratch.h"
 
 namespace {
 
@@ -121,36 +122,7 @@ struct JsonDoc {
 
 double Num(json_t *v) { return json_number_value(v); }
 
-// A fresh directory under /tmp, removed with everything in it when the test ends (even when an
-// assertion returns early).
-class ScratchDir {
-public:
-    ScratchDir() {
-        char tmpl[] = "/tmp/msc_report_test_XXXXXX";
-        const char *d = mkdtemp(tmpl);
-        EXPECT_NE(d, nullptr);
-        path_ = d ? d : "";
-    }
-    ~ScratchDir() {
-        if (path_.empty()) return;
-        const std::string cmd = "rm -rf '" + path_ + "'";
-        EXPECT_EQ(std::system(cmd.c_str()), 0);
-    }
-    ScratchDir(const ScratchDir &) = delete;
-    ScratchDir &operator=(const ScratchDir &) = delete;
-    std::string operator/(const std::string &name) const { return path_ + "/" + name; }
-    const std::string &path() const { return path_; }
 
-private:
-    std::string path_;
-};
-
-std::string ReadFile(const std::string &path) {
-    std::ifstream in(path, std::ios::binary);
-    std::stringstream ss;
-    ss << in.rdbuf();
-    return ss.str();
-}
 
 bool Exists(const std::string &path) {
     struct stat sb;

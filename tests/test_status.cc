@@ -25,7 +25,7 @@ TEST_P(StatusExitCode, MapsToDocumentedExitCode) {
 
 INSTANTIATE_TEST_SUITE_P(
     Status, StatusExitCode,
-    ::testing::Values(ExitCase{MSC_OK, 0, "ok"}, ExitCase{MSC_ERR_USAGE, 2, "usage"},
+    ::testing::Values(ExitCase{MSC_OK, 0, "ok"}, ExitCase{MSC_INTERRUPTED, 75, "interrupted"}, ExitCase{MSC_ERR_USAGE, 2, "usage"},
                       ExitCase{MSC_ERR_RANGE, 2, "range"}, ExitCase{MSC_ERR_IO, 3, "io"},
                       ExitCase{MSC_ERR_VERIFY, 4, "verify"}, ExitCase{MSC_ERR_NOMEM, 70, "nomem"},
                       ExitCase{MSC_ERR_MPI, 70, "mpi"},

@@ -45,6 +45,7 @@ struct RunSpec {
     double baseline_s = -1;  // --serial-baseline: rank 0 alone, or -1
     double precision = 0;    // --repeat auto's precision and cap, or 0
     int cap = 0;
+    int64_t reused = 0;      // resumed from a checkpoint: segments taken from it
 };
 
 // A run record as mpiscale writes it: built as a msc_run_record and rendered by msc_report_json,
@@ -66,6 +67,7 @@ std::string Line(const RunSpec &s) {
     r.sweep_mode = s.sweep_mode;
     r.sweep_precision = s.precision;
     r.sweep_cap = s.cap;
+    r.reused_segments = s.reused;
     r.ranks = s.ranks;
     r.nodes = 1;
     static msc_host host;
@@ -231,6 +233,20 @@ TEST(StudyRead, LeavesOutRunsThatFailedOrDidNotComplete) {
     EXPECT_EQ(s.set.v[0].n_runs, 1);
     EXPECT_EQ(s.set.v[0].left_out, 2);
     EXPECT_EQ(s.set.records, 3);
+}
+
+TEST(StudyRead, LeavesOutResumedRunsWhoseTimesCoverPartOfTheJob) {
+    Set s;
+    RunSpec ok, resumed;
+    resumed.reused = 300;
+    resumed.wall_s = 0.4;
+    ASSERT_EQ(s.Add(Line(ok)), MSC_OK);
+    ASSERT_EQ(s.Add(Line(resumed), 2), MSC_OK);
+    ASSERT_EQ(s.set.n, 1);
+    EXPECT_EQ(s.set.v[0].n_runs, 1);
+    EXPECT_EQ(s.set.v[0].left_out, 1);
+    EXPECT_NE(Line(resumed).find("\"resumed\":true,\"reused_segments\":300"), std::string::npos) << Line(resumed);
+    EXPECT_NE(Line(ok).find("\"resumed\":false,\"reused_segments\":0"), std::string::npos) << Line(ok);
 }
 
 TEST(StudyRead, RefusesIncompatibleRunsSayingWhatDiffers) {

@@ -77,6 +77,15 @@ typedef struct msc_options {
     int quiet;                   /* --quiet: one summary line instead of the full report */
     const char *json_path;       /* --json FILE, or NULL (points into argv) */
     const char *csv_path;        /* --csv FILE, or NULL (points into argv) */
+    const char *report_path;     /* --report FILE: the text report, written whole, or NULL */
+    int force;                   /* --force: --report may replace an existing file */
+    const char *checkpoint_path; /* --checkpoint FILE: the journal of completed segments, or NULL */
+    int fresh;                   /* --fresh: discard that journal and start over */
+    const char *status_path;     /* --status FILE, else CHECKPOINT.status with --checkpoint, else
+                                    NULL (points into argv or into status_default) */
+    char status_default[4096];
+    double deadline_s;           /* --deadline: seconds since the Epoch, or 0 */
+    double time_limit_s;         /* --time-limit: seconds from the start, or 0 */
 } msc_options;
 
 /* Parses argv into *out and validates every value, including the kernel's limits on the range and

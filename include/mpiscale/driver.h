@@ -4,11 +4,14 @@
 #ifndef MSC_DRIVER_H
 #define MSC_DRIVER_H
 
+#include <signal.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include <mpi.h>
 
 #include "mpiscale/cli.h"
+#include "mpiscale/journal.h"
 #include "mpiscale/report.h"
 #include "mpiscale/status.h"
 
@@ -37,6 +40,43 @@ typedef struct msc_watch {
     double interval_s;
 } msc_watch;
 
+/* What a run is told besides its options, and what it tells back: stop requests, a deadline and
+ * the checkpoint journal. Every member may be left zero (and journal_fd -1): no stop, no journal. */
+typedef struct msc_run_ctl {
+    /* in, every rank */
+    const volatile sig_atomic_t *stop; /* nonzero (a signal's number) asks for a graceful stop;
+                                          NULL: never */
+    double deadline_s;   /* seconds since the Epoch by which the run must have saved its work and
+                            written its outputs, or 0 */
+    double output_s;     /* time kept before the deadline for the outputs (seconds); the run
+                            also keeps twice its longest segment */
+    /* in, rank 0 (ignored elsewhere) */
+    int journal_fd;      /* each completed segment is appended here as it arrives (-1: none) */
+    const unsigned char *have; /* have[s]: segment s is trusted from the journal (n_segments
+                                  entries), or NULL */
+    const msc_journal_entry *reused; /* reused[s] for each s with have[s] */
+    int64_t n_segments;  /* the segment count have[] was loaded for */
+    void (*on_stop)(int code, void *ctx); /* rank 0, once, when it first sees a stop asked for
+                                             (code: the signal, or 0 for the deadline), before the
+                                             ranks have agreed; NULL: none */
+    void *on_stop_ctx;
+    /* out, rank 0 */
+    int stop_signal;       /* the signal the run was stopped by, or 0 */
+    int stopped_by_deadline; /* 1: stopped to meet --deadline / --time-limit */
+    int64_t segments;      /* segments of the job (of its parallel part) */
+    int64_t reused_count;  /* taken from the journal */
+    int64_t computed;      /* computed in this run */
+    int64_t journaled;     /* appended to the journal in this run (durable) */
+    double journal_s;      /* time rank 0 spent appending (seconds) */
+} msc_run_ctl;
+
+/* Testing hook, from the environment variable MSC_FAULT="ACTION:RANK:POINT": the rank RANK (of
+ * MPI_COMM_WORLD) does ACTION — exit (exit(1) without MPI_Finalize), segv, kill (SIGKILL itself,
+ * as the OOM killer would), abort (MPI_Abort), or hang (sleeps forever, deaf to stop requests) —
+ * when it reaches POINT: a number N (after computing N segments), "gather" or "output". Called by
+ * the driver and by main. No effect when MSC_FAULT is unset. */
+void msc_fault_point(const char *point, int64_t n);
+
 /* Runs the job described by opt (already validated) on every rank of comm; collective.
  * t_init_s is this rank's measured MPI_Init time (seconds; 0 if unknown). On rank 0, *rec is
  * filled (owned data: free with msc_record_free), including when verification failed. Returns
@@ -49,6 +89,16 @@ msc_status msc_driver_run(const msc_options *opt, MPI_Comm comm, double t_init_s
 msc_status msc_driver_run_watched(const msc_options *opt, MPI_Comm comm, double t_init_s,
                                   const msc_watch *watch, msc_run_record *rec, char *err,
                                   size_t len);
+
+/* msc_driver_run_watched under ctl (may be NULL). The ranks agree at segment boundaries, with a
+ * collective at least every ROUND of work (0.1 s) on each rank, whether any of them was asked to
+ * stop (*ctl->stop) or is out of time (ctl->deadline_s); then all of them stop, rank 0 appends the
+ * segments that arrived, and every rank returns MSC_INTERRUPTED (no record is filled). Segments
+ * in ctl->have are not computed: their partials come from ctl->reused, and only the others are
+ * scheduled over the ranks, so the digest is that of an uninterrupted run. */
+msc_status msc_driver_run_ctl(const msc_options *opt, MPI_Comm comm, double t_init_s,
+                              const msc_watch *watch, msc_run_ctl *ctl, msc_run_record *rec,
+                              char *err, size_t len);
 
 /* Where a sweep stands, for rank 0's hooks. Runs count warm-ups too. */
 typedef struct msc_sweep_pos {
@@ -71,6 +121,7 @@ typedef struct msc_sweep_hooks {
     msc_progress_fn progress;  /* during each run, at most once every interval_s */
     double interval_s;
     void *ctx;
+    msc_run_ctl *ctl;          /* stop requests and deadline for every run (no journal), or NULL */
 } msc_sweep_hooks;
 
 /* Runs the job on the first points[i] ranks of world, for each i, warmup + repeat times each

@@ -100,6 +100,12 @@ void msc_params_format(const msc_kernel *k, const msc_params *p, char *buf, size
 /* The serial share F in [0, 1) of p for kernel k (0 when k has none). */
 double msc_kernel_serial_share(const msc_kernel *k, const msc_params *p);
 
+/* How a job of kernel k over range r is cut: the serial share first (rank 0 alone), then *par,
+ * the parallel part, in *n_seg segments (segments_requested clipped to its element count). The
+ * driver and the checkpoint journal both use it, so they agree on the segments. */
+void msc_job_split(const msc_kernel *k, const msc_params *p, msc_range r, int64_t segments_requested,
+                   msc_range *par, int64_t *n_seg);
+
 /* Adds b into acc: exact parts as 128-bit integers, real parts as doubles, counts. Combining in a
  * fixed (segment) order keeps real results independent of how segments were distributed. */
 void msc_partial_add(msc_partial *acc, const msc_partial *b);

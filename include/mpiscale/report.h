@@ -46,6 +46,8 @@ typedef struct msc_run_record {
     int oversubscribed_nodes; /* nodes running more ranks than they have cores */
     msc_host *hosts;          /* nodes entries, owned (msc_record_free) */
     /* outcome */
+    int64_t reused_segments;  /* resumed run: segments taken from the checkpoint journal, not
+                                 computed (its times cover the others only); 0 otherwise */
     msc_status status;
     char result[64];
     char digest[17];          /* 16 hex digits */
@@ -92,8 +94,9 @@ msc_status msc_output_check(const char *path, char *err, size_t len);
  * file name otherwise), 0 when not. */
 int msc_output_same(const char *a, const char *b);
 
-/* Appends one JSON line / one CSV row (with the header first when the file is new or empty) with a
- * single write and an fsync. MSC_ERR_IO with the reason on any failure. */
+/* Appends one JSON line / one CSV row (with the header first when the file is new or empty) with
+ * msc_atomic_append (atomic.h): the file is replaced whole, so it holds the new record or is left
+ * as it was. MSC_ERR_IO with the reason on any failure. */
 msc_status msc_report_json_append(const char *path, const msc_run_record *rec, char *err,
                                   size_t len);
 msc_status msc_report_csv_append(const char *path, const msc_run_record *rec, char *err,

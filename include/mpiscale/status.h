@@ -11,6 +11,9 @@ extern "C" {
 
 typedef enum msc_status {
     MSC_OK = 0,
+    MSC_INTERRUPTED,  /* stopped early on request (a signal, --deadline, --time-limit): the finished
+                         segments are kept, a rerun with --checkpoint resumes (exit 75). Below
+                         every error, so that agreeing on the worst status keeps a failure. */
     MSC_ERR_USAGE,    /* invalid input: bad option, value, range or kernel parameter (exit 2) */
     MSC_ERR_RANGE,    /* a range or count that would overflow or that a kernel cannot take (exit 2) */
     MSC_ERR_IO,       /* an output file could not be opened or written (exit 3) */
@@ -26,6 +29,7 @@ enum {
     MSC_EXIT_USAGE = 2,
     MSC_EXIT_IO = 3,
     MSC_EXIT_VERIFY = 4,
+    MSC_EXIT_RESUMABLE = 75, /* EX_TEMPFAIL: interrupted, run again to resume */
     MSC_EXIT_INTERNAL = 70
 };
 
