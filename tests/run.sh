@@ -29,9 +29,20 @@ if [ "${CI:-}" = true ] || [ "${MSC_SANITIZE:-0}" = 1 ]; then
   echo "mpiscale tests: sanitizer build: $([ "$sanitize_rc" = 0 ] && echo clean || echo FAILED)"
 fi
 
+# Under CI=true (or MSC_FUZZ=1), the libFuzzer targets of tests/fuzz (the command-line parser and
+# the checkpoint journal reader), built with clang, ASan and UBSan into build-fuzz/, for
+# MSC_FUZZ_SECONDS (default 60) each on a scratch copy of their seed corpus: a crash, a sanitizer
+# report or a broken invariant fails the run.
+fuzz_rc=0
+if [ "${CI:-}" = true ] || [ "${MSC_FUZZ:-0}" = 1 ]; then
+  echo "mpiscale tests: fuzzing (build-fuzz/, libFuzzer + ASan + UBSan)"
+  bash tests/fuzz/run.sh "${MSC_FUZZ_SECONDS:-60}" || fuzz_rc=$?
+fi
+
 # The whole suite, last, so that ctest's summary is the last thing printed. An inherited
 # CTEST_PARALLEL_LEVEL would run tests in parallel; -j 1 overrides it.
 rc=0
 ctest --test-dir build --output-on-failure --no-label-summary -j 1 || rc=$?
 [ "$rc" = 0 ] && rc=$sanitize_rc
+[ "$rc" = 0 ] && rc=$fuzz_rc
 exit "$rc"

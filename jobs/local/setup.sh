@@ -20,9 +20,12 @@ export MSC_ROOT
 # ranks on this machine only ("FORCE-TERMINATE AT Not found:-13 ... plm_rsh_component.c"), and
 # openmpi-bin does not pull it in. python3: the command-line tests' exact references.
 # zlib1g-dev: CRC-32 for the checkpoint journal. gnuplot-nox: mpiscale-report's plots. For the tests only: chromium renders the HTML report
-# headless, libpng-dev reads its screenshot and the plots back, libxml2-utils (xmllint) checks SVG.
+# headless, libpng-dev reads its screenshot and the plots back, libxml2-utils (xmllint) checks SVG;
+# clang with libclang-rt-14-dev (libFuzzer and the sanitizer runtimes, only recommended by clang)
+# and llvm-14 (llvm-symbolizer, for readable stack traces) build and run tests/fuzz.
 MSC_SETUP_PACKAGES="build-essential cmake openmpi-bin openssh-client libopenmpi-dev libgtest-dev
-libjansson-dev librandom123-dev zlib1g-dev python3 gnuplot-nox chromium libpng-dev libxml2-utils"
+libjansson-dev librandom123-dev zlib1g-dev python3 gnuplot-nox chromium libpng-dev libxml2-utils
+clang libclang-rt-14-dev llvm-14"
 
 msc_setup_say() { echo "mpiscale setup: $*"; }
 
