@@ -219,6 +219,12 @@ static msc_status parse_deadline(const char *text, double *out, char *err, size_
     return MSC_OK;
 }
 
+const char *msc_options_status(const msc_options *o)
+{
+    if (o->status_path != NULL) return o->status_path;
+    return o->status_default[0] != '\0' ? o->status_default : NULL;
+}
+
 msc_status msc_sweep_points(const msc_options *o, int world_size, int points[MSC_MAX_SWEEP], int *n,
                             char *err, size_t len)
 {
@@ -472,7 +478,6 @@ msc_status msc_cli_parse(int argc, char *const *argv, msc_options *out, char *er
         memcpy(o.status_default + n, ".status", sizeof ".status");
     }
     *out = o;
-    if (out->status_path == NULL && out->status_default[0] != '\0') out->status_path = out->status_default;
     return MSC_OK;
 }
 

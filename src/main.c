@@ -544,7 +544,7 @@ static msc_status check_outputs(const msc_options *opt)
     const struct {
         const char *name, *path;
     } outs[] = {{"--json", opt->json_path}, {"--csv", opt->csv_path}, {"--report", opt->report_path},
-                {"--checkpoint", opt->checkpoint_path}, {"--status", opt->status_path}};
+                {"--checkpoint", opt->checkpoint_path}, {"--status", msc_options_status(opt)}};
     const size_t n = sizeof outs / sizeof outs[0];
     for (size_t i = 0; i < n; i++) {
         if (outs[i].path == NULL) continue;
@@ -560,9 +560,9 @@ static msc_status check_outputs(const msc_options *opt)
                 return MSC_ERR_USAGE;
             }
     }
-    if (opt->status_path != NULL && !status_writable(opt->status_path)) {
+    if (msc_options_status(opt) != NULL && !status_writable(msc_options_status(opt))) {
         fprintf(stderr, "mpiscale: --status: '%s': exists and is not an mpiscale status file\n",
-                opt->status_path);
+                msc_options_status(opt));
         return MSC_ERR_USAGE;
     }
     if (opt->report_path != NULL && !opt->force && access(opt->report_path, F_OK) == 0) {
@@ -576,8 +576,8 @@ static msc_status check_outputs(const msc_options *opt)
 static int status_clashes(const msc_options *opt)
 {
     const char *others[] = {opt->json_path, opt->csv_path, opt->report_path, opt->checkpoint_path};
-    for (size_t i = 0; opt->status_path != NULL && i < sizeof others / sizeof others[0]; i++)
-        if (others[i] != NULL && msc_output_same(others[i], opt->status_path)) return 1;
+    for (size_t i = 0; msc_options_status(opt) != NULL && i < sizeof others / sizeof others[0]; i++)
+        if (others[i] != NULL && msc_output_same(others[i], msc_options_status(opt))) return 1;
     return 0;
 }
 
@@ -620,7 +620,7 @@ static int main_sweep(const msc_options *opt, int rank, double t_init_s, progres
         oc->exit_code = msc_exit_code(st);
         oc->signal = ctl->stop_signal;
         oc->deadline = ctl->stopped_by_deadline;
-        if (write_status(opt->status_path, oc) != MSC_OK && st == MSC_OK) st = MSC_ERR_IO;
+        if (write_status(msc_options_status(opt), oc) != MSC_OK && st == MSC_OK) st = MSC_ERR_IO;
     }
     return finish(share(st));
 }
@@ -689,12 +689,12 @@ int main(int argc, char **argv)
             oc.exit_code = msc_exit_code(st);
             snprintf(oc.message, sizeof oc.message, "%s", err[0] != '\0' ? err : msc_strerror(st));
             /* not when the refusal is about the status file itself, nor over another file */
-            if (opt.status_path != NULL && st != MSC_ERR_IO && status_writable(opt.status_path) &&
+            if (msc_options_status(&opt) != NULL && st != MSC_ERR_IO && status_writable(msc_options_status(&opt)) &&
                 !status_clashes(&opt))
-                write_status(opt.status_path, &oc);
+                write_status(msc_options_status(&opt), &oc);
         } else {
             snprintf(oc.message, sizeof oc.message, "running on %d rank%s", size, size == 1 ? "" : "s");
-            st = write_status(opt.status_path, &oc);
+            st = write_status(msc_options_status(&opt), &oc);
         }
     }
     if ((st = share(st)) != MSC_OK) {
@@ -707,7 +707,7 @@ int main(int argc, char **argv)
     ctl.stop = &stop_signal;
     ctl.journal_fd = -1;
     ctl.output_s = OUTPUT_MARGIN_S;
-    stop_note note = {opt.status_path, &oc};
+    stop_note note = {msc_options_status(&opt), &oc};
     if (rank == 0) {
         ctl.on_stop = on_stop;
         ctl.on_stop_ctx = &note;
@@ -846,7 +846,7 @@ int main(int argc, char **argv)
         oc.signal = ctl.stop_signal;
         oc.deadline = ctl.stopped_by_deadline;
         /* the verdict is written last of all */
-        if (write_status(opt.status_path, &oc) != MSC_OK && st == MSC_OK) st = MSC_ERR_IO;
+        if (write_status(msc_options_status(&opt), &oc) != MSC_OK && st == MSC_OK) st = MSC_ERR_IO;
     }
     checkpoint_close(&ck);
     st = share(st);

@@ -580,53 +580,41 @@ TEST(Atomic, AppendWithoutHeadToAnAbsentFileWritesTheLineOnly) {
     EXPECT_EQ(List(dir.path()), std::set<std::string>({"runs.jsonl"}));
 }
 
-TEST(Atomic, AppendToAnEmptyFileWritesTheHead) {
+// One append onto a file's old content: the head goes only into an empty file, a torn last line
+// is kept and the new record starts a line of its own.
+struct AppendCase {
+    const char *name;
+    const char *old;   // the file's content before
+    const char *head;  // nullptr: no head
+    const char *line;
+    const char *want;  // the file's content after
+};
+
+class AtomicAppend : public testing::TestWithParam<AppendCase> {};
+
+TEST_P(AtomicAppend, GivesExactlyTheExpectedContent) {
+    const AppendCase &c = GetParam();
     const ScratchDir dir("msc_atomic_test");
-    const std::string path = dir / "runs.csv";
-    WriteFile(path, "");
-    ASSERT_EQ(msc_atomic_append(path.c_str(), "a,b", "1,2", nullptr, 0), MSC_OK);
-    EXPECT_EQ(ReadFile(path), "a,b\n1,2\n");
+    const std::string path = dir / "runs.out";
+    WriteFile(path, c.old);
+    char err[256] = "";
+    ASSERT_EQ(msc_atomic_append(path.c_str(), c.head, c.line, err, sizeof err), MSC_OK) << err;
+    EXPECT_EQ(ReadFile(path), c.want);
+    EXPECT_EQ(List(dir.path()), std::set<std::string>({"runs.out"}));
 }
 
-TEST(Atomic, AppendWithoutHeadToAnEmptyFileWritesTheLineOnly) {
-    const ScratchDir dir("msc_atomic_test");
-    const std::string path = dir / "runs.jsonl";
-    WriteFile(path, "");
-    ASSERT_EQ(msc_atomic_append(path.c_str(), nullptr, "{}", nullptr, 0), MSC_OK);
-    EXPECT_EQ(ReadFile(path), "{}\n");
-}
-
-TEST(Atomic, AppendToAFileWithContentAddsNoHead) {
-    const ScratchDir dir("msc_atomic_test");
-    const std::string path = dir / "runs.csv";
-    WriteFile(path, "x,y\n9,9\n");
-    ASSERT_EQ(msc_atomic_append(path.c_str(), "a,b", "1,2", nullptr, 0), MSC_OK);
-    EXPECT_EQ(ReadFile(path), "x,y\n9,9\n1,2\n");
-}
-
-TEST(Atomic, AppendAfterATornLineKeepsItAndStartsANewLine) {
-    const ScratchDir dir("msc_atomic_test");
-    const std::string path = dir / "runs.jsonl";
-    WriteFile(path, "{\"a\":1}\n{\"a\":"); // an older writer died mid-line
-    ASSERT_EQ(msc_atomic_append(path.c_str(), nullptr, "{\"a\":3}", nullptr, 0), MSC_OK);
-    EXPECT_EQ(ReadFile(path), "{\"a\":1}\n{\"a\":\n{\"a\":3}\n");
-}
-
-TEST(Atomic, AppendAfterATornLineAddsNoHead) {
-    const ScratchDir dir("msc_atomic_test");
-    const std::string path = dir / "runs.csv";
-    WriteFile(path, "a,"); // not empty, so no header, however short
-    ASSERT_EQ(msc_atomic_append(path.c_str(), "a,b", "1,2", nullptr, 0), MSC_OK);
-    EXPECT_EQ(ReadFile(path), "a,\n1,2\n");
-}
-
-TEST(Atomic, AppendOfAnEmptyLineWritesANewline) {
-    const ScratchDir dir("msc_atomic_test");
-    const std::string path = dir / "runs.jsonl";
-    WriteFile(path, "x\n");
-    ASSERT_EQ(msc_atomic_append(path.c_str(), nullptr, "", nullptr, 0), MSC_OK);
-    EXPECT_EQ(ReadFile(path), "x\n\n");
-}
+INSTANTIATE_TEST_SUITE_P(
+    Atomic, AtomicAppend,
+    testing::Values(
+        AppendCase{"empty_file_gets_the_head", "", "a,b", "1,2", "a,b\n1,2\n"},
+        AppendCase{"empty_file_without_head_gets_the_line_only", "", nullptr, "{}", "{}\n"},
+        AppendCase{"file_with_content_gets_no_head", "x,y\n9,9\n", "a,b", "1,2", "x,y\n9,9\n1,2\n"},
+        // an older writer died mid-line: its bytes stay, the new record is a line of its own
+        AppendCase{"torn_line_kept_new_line_started", "{\"a\":1}\n{\"a\":", nullptr, "{\"a\":3}",
+                   "{\"a\":1}\n{\"a\":\n{\"a\":3}\n"},
+        AppendCase{"torn_line_gets_no_head_however_short", "a,", "a,b", "1,2", "a,\n1,2\n"},
+        AppendCase{"empty_line_writes_a_newline", "x\n", nullptr, "", "x\n\n"}),
+    [](const testing::TestParamInfo<AppendCase> &info) { return std::string(info.param.name); });
 
 TEST(Atomic, AppendToALargeFileKeepsEveryByte) {
     // Larger than any first guess at a buffer, with no newline at the end.

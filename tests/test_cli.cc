@@ -1211,21 +1211,31 @@ TEST(CliAuto, FixedRepeatKeepsNoAutoAndNoPrecision) {
 }
 
 TEST(CliCheckpoint, DefaultsStatusBesideTheJournalAndKeepsEveryPath) {
-    const msc_options a = ParseOk({"--checkpoint", "run.journal", "--fresh", "--report", "r.txt", "--force"});
+    // the options point into argv: each Argv lives as long as the options read from it
+    Argv av{"--checkpoint", "run.journal", "--fresh", "--report", "r.txt", "--force"};
+    msc_options a;
+    ASSERT_EQ(Parse(av, &a), MSC_OK);
     ASSERT_NE(a.checkpoint_path, nullptr);
     EXPECT_STREQ(a.checkpoint_path, "run.journal");
-    ASSERT_NE(a.status_path, nullptr);
-    EXPECT_STREQ(a.status_path, "run.journal.status");
+    EXPECT_EQ(a.status_path, nullptr) << "no --status given";
+    ASSERT_NE(msc_options_status(&a), nullptr);
+    EXPECT_STREQ(msc_options_status(&a), "run.journal.status");
+    const msc_options copy = a; // a copy names the same file (no pointer into the original)
+    EXPECT_STREQ(msc_options_status(&copy), "run.journal.status");
     EXPECT_EQ(a.fresh, 1);
     EXPECT_STREQ(a.report_path, "r.txt");
     EXPECT_EQ(a.force, 1);
-    const msc_options b = ParseOk({"--checkpoint", "j", "--status", "s.json"});
-    EXPECT_STREQ(b.status_path, "s.json");
-    const msc_options c = ParseOk({"--status", "only.json"});
-    EXPECT_STREQ(c.status_path, "only.json");
+    Argv bv{"--checkpoint", "j", "--status", "s.json"};
+    msc_options b;
+    ASSERT_EQ(Parse(bv, &b), MSC_OK);
+    EXPECT_STREQ(msc_options_status(&b), "s.json");
+    Argv cv{"--status", "only.json"};
+    msc_options c;
+    ASSERT_EQ(Parse(cv, &c), MSC_OK);
+    EXPECT_STREQ(msc_options_status(&c), "only.json");
     EXPECT_EQ(c.checkpoint_path, nullptr);
     const msc_options d = ParseOk({});
-    EXPECT_EQ(d.status_path, nullptr);
+    EXPECT_EQ(msc_options_status(&d), nullptr);
     EXPECT_EQ(d.deadline_s, 0.0);
     EXPECT_EQ(d.time_limit_s, 0.0);
 }

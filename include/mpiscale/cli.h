@@ -81,9 +81,9 @@ typedef struct msc_options {
     int force;                   /* --force: --report may replace an existing file */
     const char *checkpoint_path; /* --checkpoint FILE: the journal of completed segments, or NULL */
     int fresh;                   /* --fresh: discard that journal and start over */
-    const char *status_path;     /* --status FILE, else CHECKPOINT.status with --checkpoint, else
-                                    NULL (points into argv or into status_default) */
-    char status_default[4096];
+    const char *status_path;     /* --status FILE, or NULL (points into argv); the file to use is
+                                    msc_options_status(), which falls back on status_default */
+    char status_default[4096];   /* CHECKPOINT.status with --checkpoint, else "" */
     double deadline_s;           /* --deadline: seconds since the Epoch, or 0 */
     double time_limit_s;         /* --time-limit: seconds from the start, or 0 */
 } msc_options;
@@ -92,6 +92,10 @@ typedef struct msc_options {
  * its parameters. On bad input returns MSC_ERR_USAGE or MSC_ERR_RANGE with one line in err of the
  * form "--range: '12:5': end must be greater than start". Does not print; resets getopt itself. */
 msc_status msc_cli_parse(int argc, char *const *argv, msc_options *out, char *err, size_t len);
+
+/* The status file of o: --status FILE, else CHECKPOINT.status with --checkpoint, else NULL. (A
+ * function, not a pointer into o itself, so that copies of the options stay right.) */
+const char *msc_options_status(const msc_options *o);
 
 /* The rank counts a sweep runs on a launch of world_size ranks, ascending, into points[0..*n).
  * MSC_ERR_USAGE with the reason ("--sweep: 8 is more than the 4 ranks of this launch") when a

@@ -234,20 +234,23 @@ static void check_journal_inputs(const msc_options *o)
  * journal, CHECKPOINT.status), no two the same; --fresh and --force only with what they act on. */
 static void check_files(const msc_options *o, int argc, char *const *argv)
 {
+    const char *status = msc_options_status(o);
     const char *files[5] = {o->json_path, o->csv_path, o->report_path, o->checkpoint_path, o->status_path};
     MSC_FUZZ_CHECK(msc_fuzz_terminated(o->status_default, sizeof o->status_default));
     for (int i = 0; i < 5; i++) {
         if (files[i] == NULL) continue;
         MSC_FUZZ_CHECK(files[i][0] != '\0');
-        MSC_FUZZ_CHECK(points_into_argv(files[i], argc, argv) || files[i] == o->status_default);
+        MSC_FUZZ_CHECK(points_into_argv(files[i], argc, argv));
         for (int j = 0; j < i; j++) MSC_FUZZ_CHECK(files[j] == NULL || strcmp(files[i], files[j]) != 0);
     }
-    if (o->status_path == o->status_default) {
+    /* the status file: --status's word, else the journal's name + ".status", else none */
+    MSC_FUZZ_CHECK(o->status_path != NULL ? status == o->status_path
+                                          : status == (o->status_default[0] ? o->status_default : NULL));
+    if (status != NULL && status == o->status_default) {
         const size_t n = strlen(o->checkpoint_path);
-        MSC_FUZZ_CHECK(strncmp(o->status_path, o->checkpoint_path, n) == 0 &&
-                       strcmp(o->status_path + n, ".status") == 0);
+        MSC_FUZZ_CHECK(strncmp(status, o->checkpoint_path, n) == 0 && strcmp(status + n, ".status") == 0);
     }
-    MSC_FUZZ_CHECK(o->checkpoint_path == NULL || o->status_path != NULL);
+    MSC_FUZZ_CHECK(o->checkpoint_path == NULL || status != NULL);
     MSC_FUZZ_CHECK(o->checkpoint_path == NULL || o->sweep == MSC_SWEEP_NONE);
     MSC_FUZZ_CHECK((o->fresh | o->force) <= 1);
     MSC_FUZZ_CHECK(!o->fresh || o->checkpoint_path != NULL);
