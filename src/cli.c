@@ -563,7 +563,7 @@ void msc_cli_help(FILE *f, const char *prog)
 "      --time-limit T      stop early enough to save: T seconds (90, 30m, 1.5h, HH:MM:SS)\n"
 "      --deadline EPOCH    the same, at an absolute time: seconds since 1970 (Unix time)\n"
 "                          SIGTERM, SIGINT, SIGHUP, SIGUSR1 and SIGUSR2 stop the run the same\n"
-"                          way at a segment boundary (a second signal kills at once)\n"
+"                          way at a segment boundary (a second Ctrl-C kills at once)\n"
 "  -q, --quiet             print a one-line summary instead of the full report\n"
 "  -l, --list-kernels      list the kernels, their default ranges and parameters\n"
 "  -h, --help              this text\n"

@@ -169,6 +169,7 @@ void msc_fault_point(const char *point, int64_t n)
 #define ROUND_S 0.1
 #define FLUSH_S 0.05
 #define STOP_DEADLINE 1000 /* the stop code for "out of time"; signals are below it */
+#define STOP_LAUNCHER 1001 /* the launcher is gone: this rank's parent changed (mpirun was killed) */
 enum { TAG_BATCH = 7101, TAG_FINAL = 7102 };
 enum { DECIDED_NONE = 0, DECIDED_DONE, DECIDED_STOP };
 
@@ -212,6 +213,7 @@ typedef struct syncer {
     int agreed_stop;     /* the stop code the ranks agreed on */
     msc_status agreed_st;
     double seg_max_s;    /* this rank's longest segment so far */
+    pid_t ppid;          /* the parent at the start: the launcher (mpirun, orted, slurmstepd) */
     int told;            /* rank 0: ctl->on_stop was called */
     /* stream */
     int stream;          /* a journal is written */
@@ -232,11 +234,15 @@ static double epoch_s(void)
     return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
-/* This rank's stop code: the signal asked for, STOP_DEADLINE when out of time, else 0. */
+/* This rank's stop code: STOP_LAUNCHER when its launcher is gone, the signal asked for,
+ * STOP_DEADLINE when out of time, else 0. A rank whose mpirun was killed outright lives on for a
+ * second or so, computing and journaling for a job that is over; it stops instead, and rank 0
+ * writes the verdict while it can. */
 static int local_stop(const syncer *sy)
 {
     const msc_run_ctl *c = sy->ctl;
     if (c == NULL) return 0;
+    if (getppid() != sy->ppid) return STOP_LAUNCHER;
     if (c->stop != NULL && *c->stop != 0) return (int)*c->stop;
     if (c->deadline_s > 0.0 && epoch_s() + c->output_s + 2.0 * sy->seg_max_s >= c->deadline_s)
         return STOP_DEADLINE;
@@ -380,7 +386,8 @@ static int sync_poll(syncer *sy, int busy, msc_status st)
     sy->in[0] = local_stop(sy);
     if (sy->in[0] != 0 && sy->rank == 0 && !sy->told && sy->ctl != NULL && sy->ctl->on_stop != NULL) {
         sy->told = 1; /* say so at once: the launcher may kill the ranks before they agree */
-        sy->ctl->on_stop(sy->in[0] == STOP_DEADLINE ? 0 : sy->in[0], sy->ctl->on_stop_ctx);
+        sy->ctl->on_stop(sy->in[0] == STOP_DEADLINE ? 0 : sy->in[0] == STOP_LAUNCHER ? -1 : sy->in[0],
+                         sy->ctl->on_stop_ctx);
     }
     sy->in[1] = busy && st == MSC_OK;
     sy->in[2] = (int)mine;
@@ -430,8 +437,9 @@ static msc_status sync_finish(syncer *sy, msc_status st, ticker *tk)
     }
     msc_status agreed = sy->agreed_st;
     if (sy->ctl != NULL && sy->decided == DECIDED_STOP && agreed == MSC_INTERRUPTED) {
-        sy->ctl->stop_signal = sy->agreed_stop != STOP_DEADLINE ? sy->agreed_stop : 0;
+        sy->ctl->stop_signal = sy->agreed_stop < STOP_DEADLINE ? sy->agreed_stop : 0;
         sy->ctl->stopped_by_deadline = sy->agreed_stop == STOP_DEADLINE;
+        sy->ctl->launcher_gone = sy->agreed_stop == STOP_LAUNCHER;
     }
     /* a journal that could not be written fails the run on rank 0: the others are told below */
     if (sy->rank == 0 && sy->io != MSC_OK && (agreed == MSC_OK || agreed == MSC_INTERRUPTED)) agreed = sy->io;
@@ -942,6 +950,7 @@ msc_status msc_driver_run_ctl(const msc_options *o, MPI_Comm comm, double t_init
     sy.n_seg = n_seg;
     sy.stream = flags[1];
     sy.agreed_st = MSC_OK;
+    sy.ppid = getppid();
 
     if (dynamic && (st = agree(counter_open(&ctr, rank, comm), comm)) != MSC_OK) {
         msc_fail(st, err, len, "could not create the MPI window for the chunk counter");
@@ -1046,7 +1055,9 @@ msc_status msc_driver_run_ctl(const msc_options *o, MPI_Comm comm, double t_init
     /* every rank has the same status here; the journal's error is rank 0's alone: agree on it */
     if ((st = agree(st, comm)) != MSC_OK) {
         if (st == MSC_INTERRUPTED)
-            msc_fail(st, err, len, "stopped by %s", ctl != NULL && ctl->stopped_by_deadline ? "the deadline" : "a signal");
+            msc_fail(st, err, len, "stopped by %s",
+                     ctl != NULL && ctl->launcher_gone ? "the loss of the launcher"
+                     : ctl != NULL && ctl->stopped_by_deadline ? "the deadline" : "a signal");
         goto out;
     }
 

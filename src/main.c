@@ -359,18 +359,19 @@ static msc_status run_sweep(const msc_options *opt, int rank, double t_init_s, p
 /* ---- stop requests ------------------------------------------------------------------------------ */
 
 /* The signal that asked for a graceful stop (0: none). The handlers only set it; the driver reads
- * it at segment boundaries. A second signal of any of these kinds is the user insisting: the
- * default action, at once. */
+ * it at segment boundaries. A second SIGINT (Ctrl-C again) is the user insisting: the default
+ * action, at once. Other signals repeat without meaning it (a terminal's hangup, a scheduler's
+ * warning and then its SIGTERM), so they never cut the stop short. */
 static volatile sig_atomic_t stop_signal = 0;
 
 static void on_stop_signal(int sig)
 {
-    if (stop_signal != 0) {
+    if (stop_signal != 0 && sig == SIGINT) {
         signal(sig, SIG_DFL);
         raise(sig);
         return;
     }
-    stop_signal = sig;
+    if (stop_signal == 0) stop_signal = sig;
 }
 
 static void install_stop_handlers(void)
@@ -385,6 +386,9 @@ static void install_stop_handlers(void)
     /* A file size limit (ulimit -f) makes a write fail with EFBIG instead of killing rank 0
      * half-way through an output: the error is reported, and the old file stays whole. */
     signal(SIGXFSZ, SIG_IGN);
+    /* Neither does a closed stdout or stderr (mpirun killed, `| head`): the write fails, and the
+     * journal, the outputs and the status file are still written. */
+    signal(SIGPIPE, SIG_IGN);
 }
 
 static const char *signal_name(int sig)
@@ -397,6 +401,14 @@ static const char *signal_name(int sig)
     case SIGUSR2: return "SIGUSR2";
     default: return "a signal";
     }
+}
+
+/* What stopped a run early, for messages. */
+static const char *stop_cause(const msc_run_ctl *c)
+{
+    if (c->launcher_gone) return "the loss of the launcher (mpirun was killed)";
+    if (c->stopped_by_deadline) return "the deadline";
+    return signal_name(c->stop_signal);
 }
 
 /* ---- the status file and the checkpoint (rank 0) ------------------------------------------------ */
@@ -465,10 +477,10 @@ static void on_stop(int code, void *arg)
 {
     stop_note *n = (stop_note *)arg;
     if (n->path == NULL) return;
-    n->oc->signal = code;
+    n->oc->signal = code > 0 ? code : 0;
     n->oc->deadline = code == 0;
-    snprintf(n->oc->message, sizeof n->oc->message, "stopping: %s asked for a stop; saving",
-             code == 0 ? "the deadline" : signal_name(code));
+    snprintf(n->oc->message, sizeof n->oc->message, "stopping: %s; saving",
+             code == 0 ? "the deadline is near" : code < 0 ? "the launcher (mpirun) is gone" : signal_name(code));
     char err[512];
     msc_outcome_write(n->path, n->oc, err, sizeof err);
 }
@@ -608,7 +620,7 @@ static int main_sweep(const msc_options *opt, int rank, double t_init_s, progres
             snprintf(oc->message, sizeof oc->message,
                      "interrupted by %s: the runs finished before it are in the output files; the "
                      "sweep was not completed",
-                     ctl->stopped_by_deadline ? "the deadline" : signal_name(ctl->stop_signal));
+                     stop_cause(ctl));
             fprintf(stderr, "mpiscale: %s\n", oc->message);
         } else if (st != MSC_OK && st != MSC_ERR_IO) {
             fprintf(stderr, "mpiscale: %s%s%s\n", st == MSC_ERR_USAGE || st == MSC_ERR_RANGE ? "" : msc_strerror(st),
@@ -819,14 +831,14 @@ int main(int argc, char **argv)
                 snprintf(oc.message, sizeof oc.message,
                          "interrupted by %s: %lld of %lld segments are saved in the checkpoint '%s', "
                          "%lld remain; run the same command again to resume",
-                         ctl.stopped_by_deadline ? "the deadline" : signal_name(ctl.stop_signal),
+                         stop_cause(&ctl),
                          (long long)(ck.trusted + ctl.journaled), (long long)ctl.segments,
                          opt.checkpoint_path, (long long)remaining);
             else
                 snprintf(oc.message, sizeof oc.message,
                          "interrupted by %s: nothing was kept (without --checkpoint FILE a rerun "
                          "starts over)",
-                         ctl.stopped_by_deadline ? "the deadline" : signal_name(ctl.stop_signal));
+                         stop_cause(&ctl));
             fprintf(stderr, "mpiscale: %s\n", oc.message);
         } else if (st == MSC_ERR_VERIFY) {
             fprintf(stderr, "mpiscale: verification FAILED: %s\n", err);

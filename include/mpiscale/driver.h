@@ -57,12 +57,14 @@ typedef struct msc_run_ctl {
     const msc_journal_entry *reused; /* reused[s] for each s with have[s] */
     int64_t n_segments;  /* the segment count have[] was loaded for */
     void (*on_stop)(int code, void *ctx); /* rank 0, once, when it first sees a stop asked for
-                                             (code: the signal, or 0 for the deadline), before the
-                                             ranks have agreed; NULL: none */
+                                             (code: the signal, 0 for the deadline, -1 for a lost
+                                             launcher), before the ranks have agreed; NULL: none */
     void *on_stop_ctx;
     /* out, rank 0 */
     int stop_signal;       /* the signal the run was stopped by, or 0 */
     int stopped_by_deadline; /* 1: stopped to meet --deadline / --time-limit */
+    int launcher_gone;     /* 1: stopped because a rank's launcher died (its parent process
+                              changed: mpirun killed outright) */
     int64_t segments;      /* segments of the job (of its parallel part) */
     int64_t reused_count;  /* taken from the journal */
     int64_t computed;      /* computed in this run */
@@ -92,7 +94,7 @@ msc_status msc_driver_run_watched(const msc_options *opt, MPI_Comm comm, double 
 
 /* msc_driver_run_watched under ctl (may be NULL). The ranks agree at segment boundaries, with a
  * collective at least every ROUND of work (0.1 s) on each rank, whether any of them was asked to
- * stop (*ctl->stop) or is out of time (ctl->deadline_s); then all of them stop, rank 0 appends the
+ * stop (*ctl->stop), is out of time (ctl->deadline_s) or has lost its launcher; then all of them stop, rank 0 appends the
  * segments that arrived, and every rank returns MSC_INTERRUPTED (no record is filled). Segments
  * in ctl->have are not computed: their partials come from ctl->reused, and only the others are
  * scheduled over the ranks, so the digest is that of an uninterrupted run. */
