@@ -177,6 +177,8 @@ typedef struct sweep_ctx {
     int n_runs, cap_runs;
     msc_status io;       /* the first output error; later runs are not written */
     char io_err[512];
+    const char *io_what; /* the output that failed, when not --json/--csv */
+    int reported;        /* the --report file was written */
 } sweep_ctx;
 
 /* The driver, between segments: live, the sweep's line with this run's share, or the run's own. */
@@ -343,13 +345,38 @@ static msc_status run_sweep(const msc_options *opt, int rank, double t_init_s, p
             sum.min_efficiency = opt->min_efficiency;
             sum.precision = opt->repeat_auto ? opt->precision : 0.0;
             sum.repeat_cap = opt->repeat_auto ? opt->repeat_cap : 0;
-            msc_report_sweep_text(stdout, &sum);
+            /* the table and fits, on stdout and, for a completed sweep, as --report */
+            char *text = NULL;
+            size_t text_len = 0;
+            FILE *mem = open_memstream(&text, &text_len);
+            FILE *out = mem != NULL ? mem : stdout;
+            msc_report_sweep_text(out, &sum);
             if (cal_st == MSC_OK)
-                msc_report_calibration_text(stdout, &cal, sum.t1_s, msc_sweep_t1_source(&sum), &sum);
+                msc_report_calibration_text(out, &cal, sum.t1_s, msc_sweep_t1_source(&sum), &sum);
+            if (mem != NULL) {
+                fclose(mem);
+                fwrite(text, 1, text_len, stdout);
+            }
+            fflush(stdout);
+            if (st == MSC_OK && c.io == MSC_OK && opt->report_path != NULL) {
+                if (text == NULL)
+                    c.io = msc_fail(MSC_ERR_NOMEM, c.io_err, sizeof c.io_err, "out of memory");
+                else
+                    c.io = msc_atomic_write(opt->report_path, text, text_len, c.io_err, sizeof c.io_err);
+                c.io_what = "--report";
+                c.reported = c.io == MSC_OK;
+            }
+            free(text);
         }
     }
+    if (rank == 0 && st == MSC_OK && c.io == MSC_OK && opt->report_path != NULL && !c.reported) {
+        c.io = msc_fail(MSC_ERR_IO, c.io_err, sizeof c.io_err, "'%s': no table to write (no measured run)",
+                        opt->report_path);
+        c.io_what = "--report";
+    }
     if (rank == 0 && c.io != MSC_OK) {
-        fprintf(stderr, "mpiscale: %s: %s\n", opt->json_path != NULL ? "--json/--csv" : "--csv", c.io_err);
+        fprintf(stderr, "mpiscale: %s: %s\n",
+                c.io_what != NULL ? c.io_what : opt->json_path != NULL ? "--json/--csv" : "--csv", c.io_err);
         if (st == MSC_OK) st = c.io;
     }
     free(c.runs);

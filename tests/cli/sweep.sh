@@ -54,6 +54,16 @@ check "a single point is not fitted, and says why" has rep "Amdahl: not fitted: 
 run plain 2 --range 0:10M --json "$tmp/plain.jsonl" -q
 check "outside a sweep the JSON sweep key is null" jcheck "$tmp/plain.jsonl" 'rs[0]["sweep"] is None'
 
+# --- --report with a sweep: the table and fits, as printed ---------------------------------------
+run srep 2 --sweep 1,2 --range 0:10M --report "$tmp/sweep.report" -q
+check "--report with a sweep: exit 0, the file written" test "$(rc srep)" = 0 -a -s "$tmp/sweep.report"
+check "--report with a sweep: it holds the table and the Amdahl line" \
+  bash -c "grep -q '^Strong-scaling sweep, 2 points' '$tmp/sweep.report' && grep -qE '^Amdahl: ' '$tmp/sweep.report'"
+check "--report with a sweep: the same text as stdout's table" \
+  bash -c "diff <(sed -n '/^Strong-scaling sweep/,\$p' '$tmp/srep.out') <(sed '/./,\$!d' '$tmp/sweep.report')"
+run srep2 2 --sweep 1,2 --range 0:10M --report "$tmp/sweep.report" -q
+check "--report with a sweep: an existing file without --force is refused (exit 2)" test "$(rc srep2)" = 2
+
 # --- weak scaling -------------------------------------------------------------------------------
 run weak 2 --sweep 1,2 --weak --repeat 2 --range 0:20M --json "$tmp/weak.jsonl"
 check "--weak: exit 0" [ "$(rc weak)" = 0 ]
