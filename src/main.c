@@ -669,6 +669,10 @@ int main(int argc, char **argv)
     const double t0 = msc_now_s();
     struct timespec start_epoch;
     clock_gettime(CLOCK_REALTIME, &start_epoch);
+    /* Before MPI_Init too: a batch job's stop signal can reach a rank while Open MPI starts
+     * (0.3 s and more), and SIGUSR1's default action would kill it instead of stopping the run
+     * at its first round. Again after, in case the library set its own. */
+    install_stop_handlers();
     MPI_Init(&argc, &argv);
     const double t_init_s = msc_now_s() - t0;
     install_stop_handlers();

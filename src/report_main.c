@@ -467,9 +467,47 @@ static msc_status write_html(const report_opts *o, const msc_study_set *set, cha
 
 /* ---- --settle ---------------------------------------------------------------------------------- */
 
+/* srun's word for how a task ended ("srun: error: HOST: task 1: Killed", "tasks 0-3: Exited
+ * with exit code 2"), from ": task" on. Fills the rank (the first of a range), its signal or exit
+ * code and why; returns 0 for an exit with 75 (a graceful stop) or anything else it does not know. */
+static int srun_task_died(const char *at, int *rank, int *sig, int *code, char *why, size_t len)
+{
+    static const struct {
+        const char *word;
+        int sig;
+    } deaths[] = {{"Killed", 9}, {"Segmentation fault", 11}, {"Aborted", 6}, {"Terminated", 15},
+                  {"Bus error", 7}, {"Floating point exception", 8}, {"Hangup", 1}, {"Interrupt", 2}};
+    const char *p = at + strlen(": task");
+    if (*p == 's') p++;
+    while (*p == ' ') p++;
+    if (*p < '0' || *p > '9') return 0;
+    const int r = atoi(p);
+    const char *what = strstr(p, ": ");
+    if (what == NULL) return 0;
+    what += 2;
+    int c = 0;
+    if (sscanf(what, "Exited with exit code %d", &c) == 1) {
+        if (c == 0 || c == MSC_EXIT_RESUMABLE) return 0;
+        *rank = r;
+        *code = c;
+        snprintf(why, len, "rank %d exited with code %d without finishing", r, c);
+        return 1;
+    }
+    for (size_t i = 0; i < sizeof deaths / sizeof deaths[0]; i++) {
+        if (strncmp(what, deaths[i].word, strlen(deaths[i].word)) == 0) {
+            *rank = r;
+            *sig = deaths[i].sig;
+            snprintf(why, len, "rank %d was killed by signal %d (%s)", r, deaths[i].sig, deaths[i].word);
+            return 1;
+        }
+    }
+    return 0;
+}
+
 /* Searches mpirun's stderr for the rank that died: Open MPI 4.1 writes "mpirun noticed that process
  * rank R with PID N on node H exited on signal S (Name)." or, for an exit code, "Process name:
- * [[J,1],R]" followed by "Exit code: C". Returns 1 and fills what it found. */
+ * [[J,1],R]" followed by "Exit code: C"; srun writes "srun: error: HOST: task R: Killed". Returns
+ * 1 and fills what it found. */
 static int rank_that_died(const char *log, int *rank, int *sig, int *code, char *why, size_t len)
 {
     FILE *f = fopen(log, "r");
@@ -502,6 +540,9 @@ static int rank_that_died(const char *log, int *rank, int *sig, int *code, char 
             *sig = s;
             snprintf(why, len, "rank %d was killed by signal %d%s%s%s", r, s, name[0] ? " (" : "", name,
                      name[0] ? ")" : "");
+            found = 1;
+        } else if ((at = strstr(line, "srun: error: ")) != NULL && (at = strstr(at, ": task")) != NULL &&
+                   srun_task_died(at, rank, sig, code, why, len)) {
             found = 1;
         } else if ((at = strstr(line, "Process name: [[")) != NULL) {
             const char *close = strstr(at, "],");
