@@ -23,9 +23,10 @@ export MSC_ROOT
 # headless, libpng-dev reads its screenshot and the plots back, libxml2-utils (xmllint) checks SVG;
 # clang with libclang-rt-14-dev (libFuzzer and the sanitizer runtimes, only recommended by clang)
 # and llvm-14 (llvm-symbolizer, for readable stack traces) build and run tests/fuzz.
+# environment-modules and man-db: the install test loads the modulefile and renders the man pages.
 MSC_SETUP_PACKAGES="build-essential cmake openmpi-bin openssh-client libopenmpi-dev libgtest-dev
 libjansson-dev librandom123-dev zlib1g-dev python3 gnuplot-nox chromium libpng-dev libxml2-utils
-clang libclang-rt-14-dev llvm-14"
+clang libclang-rt-14-dev llvm-14 environment-modules man-db"
 
 msc_setup_say() { echo "mpiscale setup: $*"; }
 
