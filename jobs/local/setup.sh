@@ -23,10 +23,11 @@ export MSC_ROOT
 # headless, libpng-dev reads its screenshot and the plots back, libxml2-utils (xmllint) checks SVG;
 # clang with libclang-rt-14-dev (libFuzzer and the sanitizer runtimes, only recommended by clang)
 # and llvm-14 (llvm-symbolizer, for readable stack traces) build and run tests/fuzz.
+# slurm-wlm and munge: the job scripts' test submits them to a local Slurm cluster it starts;
 # environment-modules and man-db: the install test loads the modulefile and renders the man pages.
 MSC_SETUP_PACKAGES="build-essential cmake openmpi-bin openssh-client libopenmpi-dev libgtest-dev
 libjansson-dev librandom123-dev zlib1g-dev python3 gnuplot-nox chromium libpng-dev libxml2-utils
-clang libclang-rt-14-dev llvm-14 environment-modules man-db"
+clang libclang-rt-14-dev llvm-14 slurm-wlm munge environment-modules man-db"
 
 msc_setup_say() { echo "mpiscale setup: $*"; }
 
