@@ -130,7 +130,7 @@ for user in root nobody; do
   # --- single.sbatch: one run, journaled ---------------------------------------------------------
   j=$(as "$user" "$d" sbatch --parsable single.sbatch "${SINGLE[@]}")
   st=$(wait_job "$j" 120)
-  log="$d/mpiscale-mpiscale-$j.out"
+  log="$d/mpiscale-$j.out"
   check "$user: single.sbatch: job $j COMPLETED with exit code 0:0 ($st $(exit_of "$j"))" \
     test "$st" = COMPLETED -a "$(exit_of "$j")" = 0:0 || show_log "$log"
   check "$user: single.sbatch: status complete, the reference digest" \
@@ -148,7 +148,7 @@ for user in root nobody; do
   for kind in strong weak; do
     j=$(as "$user" "$d" sbatch --parsable "$kind.sbatch" --kernel pi --range 0:4M)
     st=$(wait_job "$j" 240)
-    log="$d/mpiscale-mpiscale-$kind-$j.out"
+    log="$d/mpiscale-$kind-$j.out"
     o="$d/$kind-$j"
     check "$user: $kind.sbatch: job $j COMPLETED with exit code 0:0 ($st $(exit_of "$j"))" \
       test "$st" = COMPLETED -a "$(exit_of "$j")" = 0:0 || show_log "$log"
@@ -182,7 +182,7 @@ for user in root nobody; do
   for j in $ids; do states+="$(state_of "$j") "; done
   check "$user: study-submit.sh: the point jobs COMPLETED ($states)" test "$states" = "COMPLETED COMPLETED COMPLETED "
   check "$user: study-submit.sh: the analysis job COMPLETED ($st $(exit_of "$rj"))" \
-    test "$st" = COMPLETED -a "$(exit_of "$rj")" = 0:0 || show_log "$d/mpiscale-mpiscale-report-$rj.out"
+    test "$st" = COMPLETED -a "$(exit_of "$rj")" = 0:0 || show_log "$d/mpiscale-report-$rj.out"
   check "$user: study-submit.sh: study.jsonl has p = 1, 2, 4, all verified" \
     jsonl "$d/study/study.jsonl" "sorted({r['ranks'] for r in rs}) == [1, 2, 4] and all(r['verified'] for r in rs)"
   check "$user: study-submit.sh: each point's own status says complete" \
@@ -201,7 +201,7 @@ for user in root nobody; do
   fi
   st=$(wait_job "$j" 60)
   held=$(grep -c '^seg=' "$s/single/run.journal" 2>/dev/null)
-  log="$s/mpiscale-mpiscale-$j.out"
+  log="$s/mpiscale-$j.out"
   check "$user: signalled (scancel --batch --signal=USR1): FAILED with exit code 75:0 ($st $(exit_of "$j"))" \
     test "$st" = FAILED -a "$(exit_of "$j")" = 75:0 || show_log "$log"
   check "$user: signalled: the status says interrupted, $held segments saved, the rest remaining" \
@@ -212,7 +212,7 @@ for user in root nobody; do
   st=$(wait_job "$j2" 120)
   check "$user: resubmitted: COMPLETED ($st $(exit_of "$j2")), resumed from the $held saved segments" \
     test "$st" = COMPLETED -a "$(field "$s/single/run.status" segments_reused)" = "$held" ||
-    show_log "$s/mpiscale-mpiscale-$j2.out"
+    show_log "$s/mpiscale-$j2.out"
   check "$user: resubmitted: the digest of the uninterrupted run ($(field "$s/single/run.status" digest))" \
     test "$(field "$s/single/run.status" digest)" = "$LONG_REF"
 done
@@ -225,13 +225,13 @@ j=$(as root "$d" sbatch --parsable --export=ALL,MSC_LAUNCHER=srun,MSC_REQUEUE=0 
 wait_lines "$d/single/run.journal" 40 60 && scancel --batch --signal=USR1 "$j"
 st=$(wait_job "$j" 60)
 held=$(grep -c '^seg=' "$d/single/run.journal" 2>/dev/null)
-log="$d/mpiscale-mpiscale-$j.out"
+log="$d/mpiscale-$j.out"
 check "srun: launched with srun --mpi=pmix, signalled: FAILED with 75:0 ($st $(exit_of "$j")), interrupted" \
   bash -c "[ '$st' = FAILED ] && [ '$(exit_of "$j")' = 75:0 ] && grep -q 'command: srun --mpi=pmix --ntasks=4' '$log' && [ '$(field "$d/single/run.status" state)' = interrupted ]" ||
   show_log "$log"
 j=$(as root "$d" sbatch --parsable --export=ALL,MSC_LAUNCHER=srun,MSC_REQUEUE=0,MSC_FAULT=kill:1:20 single.sbatch "${LONG[@]}")
 st=$(wait_job "$j" 60)
-log="$d/mpiscale-mpiscale-$j.out"
+log="$d/mpiscale-$j.out"
 check "srun: rank 1 SIGKILLed: the job FAILED ($st $(exit_of "$j")), the status names rank 1 and signal 9" \
   bash -c "[ '$st' = FAILED ] && [ '$(field "$d/single/run.status" state)' = failed ] && [ '$(field "$d/single/run.status" failed_rank)' = 1 ] && [ '$(field "$d/single/run.status" signal)' = 9 ]" ||
   show_log "$log"
@@ -240,7 +240,7 @@ j=$(as root "$d" sbatch --parsable --export=ALL,MSC_LAUNCHER=srun,MSC_REQUEUE=0 
 st=$(wait_job "$j" 120)
 check "srun: resubmitted: COMPLETED ($st), $held segments reused, the uninterrupted digest" \
   test "$st" = COMPLETED -a "$(field "$d/single/run.status" segments_reused)" = "$held" -a \
-  "$(field "$d/single/run.status" digest)" = "$LONG_REF" || show_log "$d/mpiscale-mpiscale-$j.out"
+  "$(field "$d/single/run.status" digest)" = "$LONG_REF" || show_log "$d/mpiscale-$j.out"
 
 # --- the script requeues itself after a graceful stop (nobody's job) -------------------------------
 d="$tmp/work-nobody/requeue"
@@ -251,7 +251,7 @@ j=$(as nobody "$d" sbatch --parsable single.sbatch "${LONG[@]}")
 wait_lines "$d/single/run.journal" 40 60 && as nobody "$d" scancel --batch --signal=USR1 "$j"
 for ((i = 0; i < 300; i++)); do [ "$(restarts_of "$j")" = 1 ] && break; sleep 0.2; done
 held=$(grep -c '^seg=' "$d/single/run.journal" 2>/dev/null)
-log="$d/mpiscale-mpiscale-$j.out"
+log="$d/mpiscale-$j.out"
 check "requeue: the stopped job requeued itself (Restarts=$(restarts_of "$j"), $held segments saved)" \
   bash -c "[ '$(restarts_of "$j")' = 1 ] && grep -q 'requeued (restart 1)' '$log'" || show_log "$log"
 # Slurm holds a requeued job for a while (about two minutes) before it may start again; the test
@@ -277,7 +277,7 @@ cp "$tmp/work-root/single.sbatch" "$d/"
 j=$(as root "$d" sbatch --parsable --time=5 --export=ALL,MSC_REQUEUE=0 single.sbatch \
       --kernel sleep --param usec=1000 --range 0:240000 --segments 2400)
 st=$(wait_job "$j" 120)
-log="$d/mpiscale-mpiscale-$j.out"
+log="$d/mpiscale-$j.out"
 check "time-limit warning: stopped by Slurm's own SIGUSR1 with 75, long before the limit ($st $(exit_of "$j"))" \
   bash -c "[ '$st' = FAILED ] && [ '$(exit_of "$j")' = 75:0 ] && grep -q 'SIGUSR1 at' '$log'" || show_log "$log"
 check "time-limit warning: the status says interrupted, with a resumable checkpoint" \
