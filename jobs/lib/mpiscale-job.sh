@@ -85,6 +85,18 @@ msc_job_status_field() {
   sed -n "s/^ *\"$2\": *\"\{0,1\}\([^\",]*\)\"\{0,1\},\{0,1\}$/\1/p" "$1" | head -n 1
 }
 
+# msc_job_local_programs DIR: for the workstation scripts in DIR (jobs/local of a checkout, or
+# an installed copy): in a checkout, install what is missing and build it (setup.sh), and use its
+# build/; installed, use mpiscale on PATH. MSC_BIN set beforehand wins.
+msc_job_local_programs() {
+  if [ -z "${MSC_BIN:-}" ] && [ -f "$1/../../CMakeLists.txt" ] && [ -f "$1/setup.sh" ]; then
+    # shellcheck source=jobs/local/setup.sh
+    . "$1/setup.sh"
+    MSC_BIN="$MSC_ROOT/build/mpiscale"
+    MSC_REPORT_BIN="$MSC_ROOT/build/mpiscale-report"
+  fi
+}
+
 # msc_job_begin NAME: finds the programs, reads the allocation (scheduler, job id, hosts, ranks
 # per host) and prints the log header. Sets MSC_SCHEDULER (slurm, pbs or none), MSC_JOB_ID,
 # MSC_HOSTS (array), MSC_HOST_RANKS (array, ranks per host), MSC_RANKS (total).

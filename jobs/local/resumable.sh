@@ -36,14 +36,9 @@
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)"
-if [ -z "${MSC_BIN:-}" ] && [ -f "$here/../../CMakeLists.txt" ]; then # a checkout: build it
-  # shellcheck source=jobs/local/setup.sh
-  . "$here/setup.sh"
-  MSC_BIN="$MSC_ROOT/build/mpiscale"
-  MSC_REPORT_BIN="$MSC_ROOT/build/mpiscale-report"
-fi
 # shellcheck source=jobs/lib/mpiscale-job.sh
 . "$here/../lib/mpiscale-job.sh"
+msc_job_local_programs "$here" # a checkout: built here; installed: mpiscale on PATH
 
 msc_job_begin resumable
 out=${MSC_WORKDIR:-.}

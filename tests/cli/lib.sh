@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # lib.sh — shared by the command-line test scripts (sourced, not run): argument check, a scratch
 # directory removed on exit, TAP-like "ok - / not ok -" lines and the closing "N passed, M failed",
 # strip_mpirun, which drops mpirun's own notices from a captured stderr, and run / rc / has, the
@@ -18,15 +19,25 @@ cli_start() { # cli_start "$@" — sets BIN and tmp, or exits 2 with the usage l
 
 ok() { echo "ok - $1"; passed=$((passed + 1)); }
 notok() { echo "not ok - $1"; failed=$((failed + 1)); }
-check() { # check DESCRIPTION COMMAND... — passes when COMMAND succeeds
-  local what=$1; shift
-  if "$@"; then ok "$what"; else notok "$what"; fi
+check() { # check DESCRIPTION COMMAND... — passes when COMMAND succeeds; returns its verdict, so
+  local what=$1; shift # `check ... || show_log` can add the evidence to a failure
+  if "$@"; then ok "$what"; else notok "$what"; return 1; fi
 }
 tally() { # tally OUTPUT — echoes a checker's lines and counts its ok / not ok lines
   [ -n "$1" ] || return 0
   printf '%s\n' "$1"
   passed=$((passed + $(grep -c '^ok - ' <<<"$1")))
   failed=$((failed + $(grep -c '^not ok - ' <<<"$1")))
+}
+status_field() { # status_field FILE KEY — a value of a status file (pretty JSON, one key per line)
+  sed -n "s/^ *\"$2\": *\"\{0,1\}\([^\",]*\)\"\{0,1\},\{0,1\}$/\1/p" "$1" 2>/dev/null | head -n 1
+}
+jsonl() { # jsonl FILE EXPR — passes when the Python EXPR holds, rs being FILE's JSON Lines records
+  python3 - "$1" "$2" <<'PY'
+import json, sys
+rs = [json.loads(l) for l in open(sys.argv[1])]
+sys.exit(0 if eval(sys.argv[2]) else 1)
+PY
 }
 cli_finish() { # prints the closing line; the script's status is whether anything failed
   echo "$passed passed, $failed failed"

@@ -12,22 +12,9 @@ here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)
 repo=$(cd "$here/../.." && pwd -P)
 build=${1:?usage: pbs_like.sh BUILD_DIR}
 build=$(cd "$build" && pwd -P)
+# shellcheck source=tests/cli/lib.sh
+. "$here/../cli/lib.sh" # ok, notok, check, status_field, jsonl
 passed=0 failed=0
-ok() { echo "ok - $1"; passed=$((passed + 1)); }
-notok() { echo "not ok - $1"; failed=$((failed + 1)); }
-check() {
-  local what=$1
-  shift
-  if "$@"; then ok "$what"; else notok "$what"; fi
-}
-field() { sed -n "s/^ *\"$2\": *\"\{0,1\}\([^\",]*\)\"\{0,1\},\{0,1\}$/\1/p" "$1" 2>/dev/null | head -n 1; }
-jsonl() {
-  python3 - "$1" "$2" <<'PY'
-import json, sys
-rs = [json.loads(l) for l in open(sys.argv[1])]
-sys.exit(0 if eval(sys.argv[2]) else 1)
-PY
-}
 show() { [ -f "$1" ] && sed 's/^/#   /' "$1" | tail -n 25; }
 
 tmp=$(mktemp -d /tmp/msc-pbs.XXXXXX)
@@ -80,7 +67,7 @@ finish 120
 w=$tmp/work
 check "single.pbs: exit 0 ($RC)" test "$RC" = 0 || show "$w/101.log"
 check "single.pbs: ran in PBS_O_WORKDIR: single/ there, status complete, the reference digest" \
-  test "$(field "$w/single/run.status" state)" = complete -a "$(field "$w/single/run.status" digest)" = "$SINGLE_REF"
+  test "$(status_field "$w/single/run.status" state)" = complete -a "$(status_field "$w/single/run.status" digest)" = "$SINGLE_REF"
 check "single.pbs: 4 ranks from PBS_NODEFILE, given to mpiexec as a hostfile" \
   bash -c "grep -qx '$host slots=4' '$w/single/hosts' && grep -q 'command: mpiexec -np 4 --hostfile single/hosts' '$w/101.log'"
 check "single.pbs: the log header names the PBS job and its node" \
@@ -105,20 +92,20 @@ wait_lines "$w/single/run.journal" 40 60 && kill -TERM "$job"
 finish 60
 held=$(grep -c '^seg=' "$w/single/run.journal" 2>/dev/null)
 check "SIGTERM: exit 75 ($RC), status interrupted, $held segments saved and the rest remaining" \
-  test "$RC" = 75 -a "$(field "$w/single/run.status" state)" = interrupted -a \
-  "$(field "$w/single/run.status" segments_remaining)" = $((400 - held)) || show "$w/103.log"
+  test "$RC" = 75 -a "$(status_field "$w/single/run.status" state)" = interrupted -a \
+  "$(status_field "$w/single/run.status" segments_remaining)" = $((400 - held)) || show "$w/103.log"
 pbs_job 104 single.pbs MSC_ARGS="$LONG"
 finish 120
 check "rerun: exit 0 ($RC), $held segments reused, the uninterrupted digest" \
-  test "$RC" = 0 -a "$(field "$w/single/run.status" segments_reused)" = "$held" -a \
-  "$(field "$w/single/run.status" digest)" = "$LONG_REF" || show "$w/104.log"
+  test "$RC" = 0 -a "$(status_field "$w/single/run.status" segments_reused)" = "$held" -a \
+  "$(status_field "$w/single/run.status" digest)" = "$LONG_REF" || show "$w/104.log"
 
 # --- the walltime (Torque's PBS_WALLTIME, seconds): the run stops a margin before it, saved -----
 rm -rf "$w/single"
 pbs_job 105 single.pbs MSC_ARGS="$LONG" PBS_WALLTIME=63
 finish 60
 check "walltime 63 s (margin 60 s): stopped by the deadline with 75 ($RC), resumable" \
-  bash -c "[ '$RC' = 75 ] && [ '$(field "$w/single/run.status" state)' = interrupted ] && [ '$(field "$w/single/run.status" deadline)' = true ] && grep -q -- '--deadline' '$w/105.log'" ||
+  bash -c "[ '$RC' = 75 ] && [ '$(status_field "$w/single/run.status" state)' = interrupted ] && [ '$(status_field "$w/single/run.status" deadline)' = true ] && grep -q -- '--deadline' '$w/105.log'" ||
   show "$w/105.log"
 
 echo "# PBS job scripts (PBS-like environment): $passed passed, $failed failed"
