@@ -155,6 +155,8 @@ msc_job_begin() {
   [ "${#MSC_HOSTS[@]}" -ge 1 ] || msc_job_die "the allocation names no host"
   local i
   if [ -n "${MSC_RANKS_PER_NODE:-}" ]; then
+    [[ $MSC_RANKS_PER_NODE =~ ^[1-9][0-9]*$ ]] ||
+      msc_job_die "MSC_RANKS_PER_NODE: '$MSC_RANKS_PER_NODE': a positive rank count"
     for i in "${!MSC_HOSTS[@]}"; do MSC_HOST_RANKS[i]=$MSC_RANKS_PER_NODE; done
   fi
   MSC_RANKS_FOUND=0

@@ -19,7 +19,7 @@ show() { [ -f "$1" ] && sed 's/^/#   /' "$1" | tail -n 25; }
 
 tmp=$(mktemp -d /tmp/msc-pbs.XXXXXX)
 trap 'rm -rf "$tmp"' EXIT
-mkdir -p "$tmp/bin" "$tmp/work"
+mkdir -p "$tmp/bin" "$tmp/jobdir"
 cp "$build/mpiscale" "$build/mpiscale-report" "$build/mpiscale-job.sh" "$tmp/bin/"
 host=$(hostname)
 for _ in 1 2 3 4; do echo "$host"; done >"$tmp/nodefile"
@@ -27,13 +27,13 @@ for _ in 1 2 3 4; do echo "$host"; done >"$tmp/nodefile"
 
 # pbs_job ID SCRIPT [VAR=VALUE...] — runs SCRIPT as PBS would for job ID.server (from /, so the
 # script's own cd "$PBS_O_WORKDIR" is what puts it in the work directory), in the background;
-# its output in $tmp/work/ID.log, its PID in $job.
+# its output in $tmp/jobdir/ID.log, its PID in $job.
 pbs_job() {
   local id=$1 script=$2
   shift 2
-  (cd / && exec env PATH="$tmp/bin:$PATH" PBS_JOBID="$id.server" PBS_O_WORKDIR="$tmp/work" \
+  (cd / && exec env PATH="$tmp/bin:$PATH" PBS_JOBID="$id.server" PBS_O_WORKDIR="$tmp/jobdir" \
      PBS_NODEFILE="$tmp/nodefile" PBS_NP=4 PBS_ENVIRONMENT=PBS_BATCH PBS_JOBNAME=mpiscale \
-     "$@" bash "$repo/jobs/pbs/$script") >"$tmp/work/$id.log" 2>&1 &
+     "$@" bash "$repo/jobs/pbs/$script") >"$tmp/jobdir/$id.log" 2>&1 &
   job=$!
 }
 finish() { # finish SECONDS — waits for $job (killing it after SECONDS); its exit code in $RC
@@ -64,7 +64,7 @@ check "reference digests of uninterrupted runs ($SINGLE_REF, $LONG_REF)" test -n
 # --- single.pbs --------------------------------------------------------------------------------
 pbs_job 101 single.pbs MSC_ARGS="$SINGLE"
 finish 120
-w=$tmp/work
+w=$tmp/jobdir
 check "single.pbs: exit 0 ($RC)" test "$RC" = 0 || show "$w/101.log"
 check "single.pbs: ran in PBS_O_WORKDIR: single/ there, status complete, the reference digest" \
   test "$(status_field "$w/single/run.status" state)" = complete -a "$(status_field "$w/single/run.status" digest)" = "$SINGLE_REF"
