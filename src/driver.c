@@ -213,7 +213,7 @@ typedef struct syncer {
     /* rounds */
     int round_on;
     MPI_Request round_req;
-    int in[3], out[3];
+    int in[4], out[4]; /* {stop, busy, status, size - the lowest rank whose launcher is gone} */
     double work_s;       /* compute time since this rank last started a round */
     int decided;
     int agreed_stop;     /* the stop code the ranks agreed on */
@@ -400,8 +400,11 @@ static int sync_poll(syncer *sy, int busy, msc_status st)
     }
     sy->in[1] = busy && st == MSC_OK;
     sy->in[2] = (int)mine;
+    /* MAX of size - rank is the lowest rank whose launcher is gone: rank 0's is mpirun itself,
+     * another node's ranks have that node's Open MPI daemon */
+    sy->in[3] = sy->in[0] == STOP_LAUNCHER ? sy->size - sy->rank : 0;
     sy->work_s = 0.0;
-    if (MPI_Iallreduce(sy->in, sy->out, 3, MPI_INT, MPI_MAX, sy->comm, &sy->round_req) != MPI_SUCCESS) {
+    if (MPI_Iallreduce(sy->in, sy->out, 4, MPI_INT, MPI_MAX, sy->comm, &sy->round_req) != MPI_SUCCESS) {
         sy->decided = DECIDED_STOP;
         sy->agreed_st = MSC_ERR_MPI;
         return sy->decided;
@@ -449,6 +452,7 @@ static msc_status sync_finish(syncer *sy, msc_status st, ticker *tk)
         sy->ctl->stop_signal = sy->agreed_stop < STOP_DEADLINE ? sy->agreed_stop : 0;
         sy->ctl->stopped_by_deadline = sy->agreed_stop == STOP_DEADLINE;
         sy->ctl->launcher_gone = sy->agreed_stop == STOP_LAUNCHER;
+        sy->ctl->launcher_gone_rank = sy->agreed_stop == STOP_LAUNCHER && sy->out[3] > 0 ? sy->size - sy->out[3] : -1;
     }
     /* a journal that could not be written fails the run on rank 0: the others are told below */
     if (sy->rank == 0 && sy->io != MSC_OK && (agreed == MSC_OK || agreed == MSC_INTERRUPTED)) agreed = sy->io;

@@ -433,6 +433,14 @@ static const char *signal_name(int sig)
 /* What stopped a run early, for messages. */
 static const char *stop_cause(const msc_run_ctl *c)
 {
+    static char lost[200];
+    if (c->launcher_gone && c->launcher_gone_rank > 0) {
+        snprintf(lost, sizeof lost,
+                 "the loss of rank %d's launcher (the Open MPI daemon on its node died, or the node "
+                 "was lost)",
+                 c->launcher_gone_rank);
+        return lost;
+    }
     if (c->launcher_gone) return "the loss of the launcher (mpirun was killed)";
     if (c->stopped_by_deadline) return "the deadline";
     return signal_name(c->stop_signal);

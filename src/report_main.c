@@ -506,14 +506,15 @@ static int srun_task_died(const char *at, int *rank, int *sig, int *code, char *
 
 /* Searches mpirun's stderr for the rank that died: Open MPI 4.1 writes "mpirun noticed that process
  * rank R with PID N on node H exited on signal S (Name)." or, for an exit code, "Process name:
- * [[J,1],R]" followed by "Exit code: C"; srun writes "srun: error: HOST: task R: Killed". Returns
- * 1 and fills what it found. */
+ * [[J,1],R]" followed by "Exit code: C"; srun writes "srun: error: HOST: task R: Killed"; a node
+ * whose daemon died or whose network went away is "ORTE has lost communication with a remote
+ * daemon" with "Remote daemon: [[J,0],D] on node H". Returns 1 and fills what it found. */
 static int rank_that_died(const char *log, int *rank, int *sig, int *code, char *why, size_t len)
 {
     FILE *f = fopen(log, "r");
     char *line = NULL;
     size_t cap = 0;
-    int found = 0, pending_rank = -1, garbled = 0;
+    int found = 0, pending_rank = -1, garbled = 0, lost_daemon = 0;
     if (f == NULL) return 0;
     while (!found && getline(&line, &cap, f) >= 0) {
         const char *at = NULL;
@@ -541,6 +542,19 @@ static int rank_that_died(const char *log, int *rank, int *sig, int *code, char 
             snprintf(why, len, "rank %d was killed by signal %d%s%s%s", r, s, name[0] ? " (" : "", name,
                      name[0] ? ")" : "");
             found = 1;
+        } else if (strstr(line, "lost communication with a remote daemon") != NULL) {
+            lost_daemon = 1; /* the next lines name it: "Remote daemon: [[J,0],D] on node H" */
+        } else if (lost_daemon && (at = strstr(line, "Remote daemon:")) != NULL &&
+                   (at = strstr(at, " on node ")) != NULL) {
+            char node[128] = "";
+            if (sscanf(at, " on node %127s", node) == 1) {
+                *rank = -1;
+                snprintf(why, len,
+                         "mpirun lost its daemon on node %s: the daemon died, or the node or its "
+                         "network went away",
+                         node);
+                found = 1;
+            }
         } else if ((at = strstr(line, "srun: error: ")) != NULL && (at = strstr(at, ": task")) != NULL &&
                    srun_task_died(at, rank, sig, code, why, len)) {
             found = 1;

@@ -65,6 +65,8 @@ typedef struct msc_run_ctl {
     int stopped_by_deadline; /* 1: stopped to meet --deadline / --time-limit */
     int launcher_gone;     /* 1: stopped because a rank's launcher died (its parent process
                               changed: mpirun killed outright) */
+    int launcher_gone_rank; /* the lowest such rank (0: mpirun itself; another: that rank's
+                               node lost its Open MPI daemon), or -1 */
     int64_t segments;      /* segments of the job (of its parallel part) */
     int64_t reused_count;  /* taken from the journal */
     int64_t computed;      /* computed in this run */
