@@ -25,9 +25,10 @@ export MSC_ROOT
 # and llvm-14 (llvm-symbolizer, for readable stack traces) build and run tests/fuzz.
 # slurm-wlm and munge: the job scripts' test submits them to a local Slurm cluster it starts;
 # environment-modules and man-db: the install test loads the modulefile and renders the man pages.
+# iproute2: the multi-node tests make their simulated nodes with ip netns.
 MSC_SETUP_PACKAGES="build-essential cmake openmpi-bin openssh-client libopenmpi-dev libgtest-dev
 libjansson-dev librandom123-dev zlib1g-dev python3 gnuplot-nox chromium libpng-dev libxml2-utils
-clang libclang-rt-14-dev llvm-14 slurm-wlm munge environment-modules man-db"
+clang libclang-rt-14-dev llvm-14 slurm-wlm munge environment-modules man-db iproute2"
 
 msc_setup_say() { echo "mpiscale setup: $*"; }
 
