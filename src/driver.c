@@ -11,9 +11,11 @@
  * runs: sweeps on sub-communicators (interleaved repeats; --repeat auto's rounds, decided on
  * rank 0 and broadcast), --calibrate's empty-kernel runs, and rank 0's progress calls between
  * segments (the display itself is main's). */
+#define _GNU_SOURCE /* sched_getaffinity, CPU_COUNT: whether this rank is bound to cores */
 #include "mpiscale/driver.h"
 
 #include <ctype.h>
+#include <sched.h>
 #include <math.h>
 #include <signal.h>
 #include <stdio.h>
@@ -33,7 +35,28 @@ typedef struct node_info {
     char name[NAME_LEN];
     int cores;
     int node_id; /* world rank of the node's first rank: nodes as MPI sees them, not by name */
+    int affinity; /* CPUs this rank may run on (sched_getaffinity), or 0 when unknown */
 } node_info;
+
+/* Appends rank r to a list of ranges ("0-3,8"), given the last rank appended (-1: none) and where
+ * the current range started; cuts with "..." when full. */
+static void rank_list_add(char *buf, size_t len, int *last, int *start, int r)
+{
+    size_t n = strlen(buf);
+    if (n + 4 >= len) return; /* already cut */
+    if (*last >= 0 && r == *last + 1) { /* extends the range: rewrite its end */
+        char *dash = NULL;
+        if (*start != *last) dash = strrchr(buf, '-');
+        if (dash != NULL) *dash = '\0';
+        n = strlen(buf);
+        snprintf(buf + n, len - n, "-%d", r);
+    } else {
+        snprintf(buf + n, len - n, "%s%d", n ? "," : "", r);
+        *start = r;
+    }
+    if (strlen(buf) + 4 >= len) snprintf(buf + len - 4, 4, "...");
+    *last = r;
+}
 
 /* Copies src into dst[size], truncating, always NUL-terminated. */
 static void copy_text(char *dst, size_t size, const char *src)
@@ -560,6 +583,23 @@ static void fill_provenance(msc_run_record *rec)
     if (MPI_Get_library_version(lib, &n) != MPI_SUCCESS) snprintf(lib, sizeof lib, "unknown");
     lib[strcspn(lib, "\n")] = '\0'; /* the first line names the library and version */
     copy_text(rec->mpi_library, sizeof rec->mpi_library, lib);
+    /* The transport, as the launcher asked for it: mpirun --mca X V reaches the ranks as
+     * OMPI_MCA_X. Open MPI does not report which transport it picked when left to choose. */
+    static const struct {
+        const char *var, *label;
+    } asked[] = {{"OMPI_MCA_pml", "pml"},
+                 {"OMPI_MCA_btl", "btl"},
+                 {"OMPI_MCA_btl_tcp_if_include", "TCP on"},
+                 {"OMPI_MCA_mtl", "mtl"}};
+    size_t used = 0;
+    rec->transport[0] = '\0';
+    for (size_t i = 0; i < sizeof asked / sizeof asked[0]; i++) {
+        const char *v = getenv(asked[i].var);
+        if (v == NULL || v[0] == '\0' || used + 4 >= sizeof rec->transport) continue;
+        used += (size_t)snprintf(rec->transport + used, sizeof rec->transport - used, "%s%s %.60s",
+                                 used ? ", " : "", asked[i].label, v);
+    }
+    if (used >= sizeof rec->transport) rec->transport[sizeof rec->transport - 1] = '\0';
 #if defined(__clang__)
     snprintf(rec->compiler, sizeof rec->compiler, "clang %s", __clang_version__);
 #elif defined(__GNUC__)
@@ -594,6 +634,11 @@ static msc_status fill_hosts(msc_run_record *rec, const node_info *info, int n_r
         free(ids);
         return MSC_ERR_NOMEM;
     }
+    int *last = (int *)malloc((size_t)n_ranks * 2 * sizeof *last);
+    if (last == NULL) {
+        free(ids);
+        return MSC_ERR_NOMEM;
+    }
     rec->nodes = 0;
     for (int r = 0; r < n_ranks; r++) {
         int h = 0;
@@ -602,10 +647,18 @@ static msc_status fill_hosts(msc_run_record *rec, const node_info *info, int n_r
             ids[h] = info[r].node_id;
             copy_text(rec->hosts[h].name, sizeof rec->hosts[h].name, info[r].name);
             rec->hosts[h].cores = info[r].cores;
+            last[2 * h] = last[2 * h + 1] = -1;
             rec->nodes++;
         }
-        rec->hosts[h].ranks++;
+        msc_host *x = &rec->hosts[h];
+        x->ranks++;
+        rank_list_add(x->rank_list, sizeof x->rank_list, &last[2 * h], &last[2 * h + 1], r);
+        if (info[r].affinity > 0 && info[r].affinity < info[r].cores) {
+            x->bound_ranks++;
+            if (info[r].affinity > x->bound_cpus) x->bound_cpus = info[r].affinity;
+        }
     }
+    free(last);
     free(ids);
     rec->oversubscribed_nodes = 0;
     for (int h = 0; h < rec->nodes; h++)
@@ -898,6 +951,8 @@ msc_status msc_driver_run_ctl(const msc_options *o, MPI_Comm comm, double t_init
     copy_text(me.name, sizeof me.name, pname);
     long cores = sysconf(_SC_NPROCESSORS_ONLN);
     me.cores = cores > 0 ? (int)cores : 1;
+    cpu_set_t mask;
+    me.affinity = sched_getaffinity(0, sizeof mask, &mask) == 0 ? CPU_COUNT(&mask) : 0;
     st = node_identity(comm, rank, &me);
 
     const int64_t n_items = msc_range_count(o->range);

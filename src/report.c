@@ -121,6 +121,30 @@ void msc_report_text(FILE *f, const msc_run_record *rec)
         fprintf(f, "%s %s (%d rank%s, %d cores)", i ? "," : "", rec->hosts[i].name,
                 rec->hosts[i].ranks, rec->hosts[i].ranks == 1 ? "" : "s", rec->hosts[i].cores);
     fprintf(f, "\n  MPI: %s\n", rec->mpi_library);
+    if (rec->transport[0] != '\0') fprintf(f, "  network: %s (as the launcher was told)\n", rec->transport);
+    if (rec->nodes > 0 && rec->hosts[0].rank_list[0] != '\0') {
+        int bound = 0;
+        fprintf(f, "  placement:");
+        for (int i = 0; i < rec->nodes; i++) {
+            fprintf(f, "%s %s rank%s %s", i ? ";" : "", rec->hosts[i].name,
+                    rec->hosts[i].ranks == 1 ? "" : "s", rec->hosts[i].rank_list);
+            bound += rec->hosts[i].bound_ranks;
+        }
+        if (bound == 0)
+            fprintf(f, "; not bound to cores (each rank may run on any core of its node)\n");
+        else if (bound == rec->ranks) {
+            int widest = 0;
+            for (int i = 0; i < rec->nodes; i++)
+                if (rec->hosts[i].bound_cpus > widest) widest = rec->hosts[i].bound_cpus;
+            fprintf(f, "; every rank bound to %s%d CPU%s\n", widest > 1 ? "at most " : "", widest,
+                    widest == 1 ? "" : "s");
+        } else
+            fprintf(f, "; %d of %d ranks bound to cores\n", bound, rec->ranks);
+    }
+    for (int i = 0; i < rec->nodes; i++)
+        if (rec->hosts[i].rank_list[0] != '\0' && rec->hosts[i].ranks < rec->hosts[i].cores)
+            fprintf(f, "  note: node %s has %d of its %d cores without a rank\n", rec->hosts[i].name,
+                    rec->hosts[i].cores - rec->hosts[i].ranks, rec->hosts[i].cores);
     for (int i = 0; i < rec->nodes; i++)
         if (rec->hosts[i].ranks > rec->hosts[i].cores)
             fprintf(f, "  warning: node %s runs %d ranks on %d cores (oversubscribed): ranks take "
@@ -248,10 +272,16 @@ char *msc_report_json(const msc_run_record *rec)
         json_object_set_new(p, "max_rank", json_integer(rec->phases[ph].max_rank));
         json_object_set_new(phases, msc_phase_name((msc_phase)ph), p);
     }
-    for (int i = 0; i < rec->nodes; i++)
-        json_array_append_new(hosts, json_pack("{s:s, s:i, s:i}", "name", rec->hosts[i].name,
-                                               "ranks", rec->hosts[i].ranks, "cores",
-                                               rec->hosts[i].cores));
+    for (int i = 0; i < rec->nodes; i++) {
+        const msc_host *x = &rec->hosts[i];
+        json_t *h = json_pack("{s:s, s:i, s:i}", "name", x->name, "ranks", x->ranks, "cores", x->cores);
+        if (h != NULL && x->rank_list[0] != '\0') {
+            json_object_set_new(h, "rank_list", json_string(x->rank_list));
+            json_object_set_new(h, "bound_ranks", json_integer(x->bound_ranks));
+            json_object_set_new(h, "idle_cores", json_integer(x->cores > x->ranks ? x->cores - x->ranks : 0));
+        }
+        json_array_append_new(hosts, h);
+    }
     json_object_set_new(verification, "method", json_string(rec->verdict.method));
     json_object_set_new(verification, "expected", json_string(rec->verdict.expected));
 
@@ -328,6 +358,7 @@ char *msc_report_json(const msc_run_record *rec)
     json_object_set_new(o, "resumed", json_boolean(rec->reused_segments > 0));
     json_object_set_new(o, "reused_segments", json_integer((json_int_t)rec->reused_segments));
     json_object_set_new(o, "hosts", hosts);
+    json_object_set_new(o, "network", rec->transport[0] != '\0' ? json_string(rec->transport) : json_null());
     hosts = NULL;
     json_object_set_new(o, "mpi_library", json_string(rec->mpi_library));
     json_object_set_new(o, "compiler", json_string(rec->compiler));

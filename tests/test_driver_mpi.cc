@@ -131,6 +131,10 @@ TEST_P(DriverKernels, MatchesReferenceAndSerialDigest)
         int placed = 0;
         for (int h = 0; h < rec.nodes; h++) placed += rec.hosts[h].ranks;
         EXPECT_EQ(placed, rec.ranks) << "every rank sits on exactly one node";
+        if (rec.nodes == 1) { // the ranks of one node, as one range
+            const std::string want = world_size() == 1 ? "0" : "0-" + std::to_string(world_size() - 1);
+            EXPECT_EQ(std::string(rec.hosts[0].rank_list), want);
+        }
         EXPECT_EQ(rec.status, MSC_OK);
     }
     msc_record_free(&rec);

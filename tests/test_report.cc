@@ -2149,3 +2149,73 @@ TEST(ReportCalibration, LeavesOutThePointsTheSweepsFitsLeftOut) {
 }
 
 }  // namespace
+
+// Placement: which ranks share a node, whether they are bound, idle cores, the network asked for.
+std::string TextOf(const msc_run_record &rec) { return Capture(rec, msc_report_text); }
+
+TEST(Report, TextShowsPlacementRanksPerNodeAndNoBinding) {
+    Record rec(MakeRecord());
+    rec.r.nodes = 2;
+    rec.r.ranks = 3;
+    rec.r.hosts = static_cast<msc_host *>(std::realloc(rec.r.hosts, 2 * sizeof(msc_host)));
+    std::memset(&rec.r.hosts[1], 0, sizeof(msc_host));
+    std::snprintf(rec.r.hosts[0].rank_list, sizeof rec.r.hosts[0].rank_list, "0-1");
+    rec.r.hosts[0].ranks = 2;
+    rec.r.hosts[0].cores = 2;
+    std::snprintf(rec.r.hosts[1].name, sizeof rec.r.hosts[1].name, "node02");
+    std::snprintf(rec.r.hosts[1].rank_list, sizeof rec.r.hosts[1].rank_list, "2");
+    rec.r.hosts[1].ranks = 1;
+    rec.r.hosts[1].cores = 4;
+    const std::string text = TextOf(rec.r);
+    EXPECT_NE(text.find("  placement: node01 ranks 0-1; node02 rank 2; not bound to cores (each rank "
+                        "may run on any core of its node)\n"),
+              std::string::npos)
+        << text;
+    EXPECT_NE(text.find("  note: node node02 has 3 of its 4 cores without a rank\n"), std::string::npos) << text;
+    EXPECT_EQ(text.find("node node01 has"), std::string::npos) << "node01 has no idle core";
+    EXPECT_EQ(text.find("  network:"), std::string::npos) << "no network line when nothing was asked for";
+}
+
+TEST(Report, TextSaysWhenEveryRankIsBound) {
+    Record rec(MakeRecord());
+    std::snprintf(rec.r.hosts[0].rank_list, sizeof rec.r.hosts[0].rank_list, "0-3");
+    rec.r.hosts[0].bound_ranks = 4;
+    rec.r.hosts[0].bound_cpus = 1;
+    EXPECT_NE(TextOf(rec.r).find("  placement: node01 ranks 0-3; every rank bound to 1 CPU\n"), std::string::npos)
+        << TextOf(rec.r);
+    rec.r.hosts[0].bound_ranks = 2;
+    EXPECT_NE(TextOf(rec.r).find("; 2 of 4 ranks bound to cores\n"), std::string::npos) << TextOf(rec.r);
+}
+
+TEST(Report, TextLeavesPlacementOutWhenUnknown) {
+    Record rec(MakeRecord()); // rank_list empty: a record built without the driver
+    const std::string text = TextOf(rec.r);
+    EXPECT_EQ(text.find("placement:"), std::string::npos) << text;
+    EXPECT_EQ(text.find("cores without a rank"), std::string::npos) << text;
+}
+
+TEST(Report, TextAndJsonShowTheNetworkTheLauncherAskedFor) {
+    Record rec(MakeRecord());
+    std::snprintf(rec.r.transport, sizeof rec.r.transport, "pml ob1, btl tcp,self, TCP on 10.1.2.0/24");
+    EXPECT_NE(TextOf(rec.r).find("  network: pml ob1, btl tcp,self, TCP on 10.1.2.0/24 (as the launcher was "
+                                 "told)\n"),
+              std::string::npos);
+    JsonDoc d(JsonOf(rec.r));
+    ASSERT_NE(d.j, nullptr);
+    EXPECT_STREQ(json_string_value(d["network"]), "pml ob1, btl tcp,self, TCP on 10.1.2.0/24");
+    rec.r.transport[0] = '\0';
+    JsonDoc none(JsonOf(rec.r));
+    EXPECT_TRUE(json_is_null(none["network"]));
+}
+
+TEST(Report, JsonCarriesEachHostsRanksBindingAndIdleCores) {
+    Record rec(MakeRecord());
+    std::snprintf(rec.r.hosts[0].rank_list, sizeof rec.r.hosts[0].rank_list, "0,2-3");
+    rec.r.hosts[0].bound_ranks = 3;
+    JsonDoc d(JsonOf(rec.r));
+    ASSERT_NE(d.j, nullptr);
+    json_t *h = json_array_get(d["hosts"], 0);
+    EXPECT_STREQ(json_string_value(json_object_get(h, "rank_list")), "0,2-3");
+    EXPECT_EQ(json_integer_value(json_object_get(h, "bound_ranks")), 3);
+    EXPECT_EQ(json_integer_value(json_object_get(h, "idle_cores")), 4); // 4 ranks on 8 cores
+}

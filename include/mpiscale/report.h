@@ -23,6 +23,9 @@ typedef struct msc_host {
     char name[64]; /* hostname as MPI_Get_processor_name reports it */
     int ranks;     /* ranks placed on it */
     int cores;     /* online cores it reports */
+    char rank_list[96]; /* its ranks as ranges, "0-1" or "2,5,8" ("..." when cut); "" unknown */
+    int bound_ranks;    /* ranks whose CPU affinity is narrower than the node's online cores */
+    int bound_cpus;     /* the widest such affinity, in CPUs (0 when no rank is bound) */
 } msc_host;
 
 typedef struct msc_run_record {
@@ -60,6 +63,8 @@ typedef struct msc_run_record {
     msc_analysis analysis;
     /* provenance */
     char mpi_library[160];
+    char transport[200];      /* the MPI transport the launcher asked for (Open MPI's pml, btl and
+                                 interfaces from OMPI_MCA_*), or "" when it did not say */
     char compiler[64];
     char start_time[32];      /* ISO 8601, UTC */
 } msc_run_record;
