@@ -7,7 +7,8 @@
 # would on a real node.
 #
 #   cluster.sh up DIR N        create nodes 1..N (names and addresses in DIR/nodes, a hostfile in
-#                              DIR/hosts); prints nothing else on success
+#                              DIR/hosts); prints nothing else on success. Directories listed in
+#                              DIR/private are hidden from nodes 2..N (no shared filesystem)
 #   cluster.sh run DIR I CMD.. run CMD on node I, under its hostname (mpirun must start on node 1)
 #   cluster.sh agent HOST CMD  the launch agent Open MPI calls (plm_rsh_agent): HOST is a node's
 #                              address, CMD a shell command line
@@ -63,12 +64,23 @@ up() {
 }
 
 # run_in DIR I CMD...: CMD in node I's namespace, with a UTS namespace of its own named nodeI.
+# Nodes other than node 1 also get a mount namespace in which every directory listed in
+# DIR/private (one per line) is an empty tmpfs: what node 1 writes there, they cannot see, as on
+# nodes without a shared filesystem.
 run_in() {
-  local dir=$1 i=$2 ns name
+  local dir=$1 i=$2 ns name hide=""
   shift 2
   ns=$(node_field "$dir" "$i" 3)
   name=$(node_field "$dir" "$i" 2)
   [ -n "$ns" ] || die "no node $i in $dir/nodes"
+  if [ "$i" != 1 ] && [ -s "$dir/private" ]; then
+    local p
+    while read -r p; do
+      [ -n "$p" ] && hide+="mount -t tmpfs -o size=1m none '$p' && "
+    done <"$dir/private"
+    # shellcheck disable=SC2016 # expanded by the inner sh
+    exec ip netns exec "$ns" unshare --uts --mount sh -c "$hide"'hostname "$0" && exec "$@"' "$name" "$@"
+  fi
   # shellcheck disable=SC2016 # expanded by the inner sh
   exec ip netns exec "$ns" unshare --uts sh -c 'hostname "$0" && exec "$@"' "$name" "$@"
 }

@@ -32,6 +32,14 @@ start=$SECONDS
 bash "$here/cluster.sh" up "$cl" 3 || { echo "not ok - the simulated nodes did not come up"; exit 1; }
 ok "3 simulated nodes up in $((SECONDS - start)) s on $(cat "$cl/subnet")"
 mapfile -t addr <"$cl/hosts"
+# No shared filesystem: the directory every run writes its outputs and checkpoints into is an
+# empty tmpfs on nodes 2 and 3, so a rank other than 0 that wrote or read a file there would miss.
+work="$tmp/work"
+mkdir -p "$work"
+echo "$work" >"$cl/private"
+echo here >"$work/marker"
+check "no shared filesystem: node 1 sees its file in the work directory, node 2 does not" \
+  bash -c "bash '$here/cluster.sh' run '$cl' 1 test -e '$work/marker' && ! bash '$here/cluster.sh' run '$cl' 2 test -e '$work/marker'"
 sub=$(cat "$cl/subnet")
 export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 MSC_MULTINODE_DIR=$cl
 printf '%s slots=1\n' "${addr[@]}" >"$tmp/h111"
@@ -73,18 +81,24 @@ REF=$(bash "$repo/tests/mpi_run.sh" 2 120 "$build/mpiscale" -q "${JOB[@]}" | sed
 check "single-node reference digest ($REF)" test -n "$REF"
 
 b2=$(bytes 2) b3=$(bytes 3)
-mn one "$tmp/h111" 3 60 "${JOB[@]}" --json "$tmp/one.jsonl"
+mn one "$tmp/h111" 3 60 "${JOB[@]}" --json "$work/one.jsonl"
 check "3 nodes x 1 rank: exit 0 in $(cat "$tmp/one.s") s, the single-node digest ($(digest one))" \
   test "$(rc one)" = 0 -a "$(digest one)" = "$REF" || show one
 check "3 nodes x 1 rank: the report names the 3 nodes" \
   grep -q "3 ranks on 3 nodes: node1 (1 rank, [0-9]* cores), node2 (1 rank, [0-9]* cores), node3 (1 rank" "$tmp/one.out"
 check "3 nodes x 1 rank: the JSON record has 3 hosts, one rank each" \
-  jsonl "$tmp/one.jsonl" "rs[0]['nodes'] == 3 and [(h['name'], h['ranks']) for h in rs[0]['hosts']] == [('node1', 1), ('node2', 1), ('node3', 1)]"
+  jsonl "$work/one.jsonl" "rs[0]['nodes'] == 3 and [(h['name'], h['ranks']) for h in rs[0]['hosts']] == [('node1', 1), ('node2', 1), ('node3', 1)]"
 mn uneven "$tmp/h211" 4 60 "${JOB[@]}"
 check "2+1+1 ranks: exit 0, the single-node digest ($(digest uneven))" \
   test "$(rc uneven)" = 0 -a "$(digest uneven)" = "$REF" || show uneven
 check "2+1+1 ranks: the report says node1 has 2 ranks, nodes 2 and 3 one each" \
   grep -q "4 ranks on 3 nodes: node1 (2 ranks, [0-9]* cores), node2 (1 rank, [0-9]* cores), node3 (1 rank" "$tmp/uneven.out"
+check "2+1+1 ranks: the placement line says which ranks share a node, and that none is bound" \
+  grep -q "^  placement: node1 ranks 0-1; node2 rank 2; node3 rank 3; not bound to cores" "$tmp/uneven.out"
+check "2+1+1 ranks: the report names the network the launcher asked for" \
+  grep -qF "  network: pml ob1, btl tcp,self, TCP on $sub (as the launcher was told)" "$tmp/uneven.out"
+check "3 nodes x 1 rank: the JSON hosts carry their rank lists, and the network" \
+  jsonl "$work/one.jsonl" "[h['rank_list'] for h in rs[0]['hosts']] == ['0', '1', '2'] and rs[0]['network'].startswith('pml ob1, btl tcp,self')"
 a2=$(bytes 2) a3=$(bytes 3)
 check "the traffic crossed the virtual links (node2: $((a2 - b2)) bytes, node3: $((a3 - b3)) bytes)" \
   test $((a2 - b2)) -gt 20000 -a $((a3 - b3)) -gt 20000
@@ -114,7 +128,7 @@ wait_journal() { # wait_journal FILE — until it holds 100 segments (30 s at mo
 # failed or interrupted and name what failed, and a resume on nodes 1 and 2 must complete with the
 # uninterrupted digest, reusing every saved segment.
 fail_case() {
-  local name=$1 bound=$2 action=$3 d="$tmp/$1"
+  local name=$1 bound=$2 action=$3 d="$work/$1"
   mkdir -p "$d"
   local extra=()
   [ "$name" != frozen ] || extra=(--timeout 20) # only mpirun's --timeout ends a frozen node's job
