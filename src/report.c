@@ -126,7 +126,7 @@ void msc_report_text(FILE *f, const msc_run_record *rec)
         int bound = 0;
         fprintf(f, "  placement:");
         for (int i = 0; i < rec->nodes; i++) {
-            fprintf(f, "%s %s rank%s %s", i ? ";" : "", rec->hosts[i].name,
+            fprintf(f, "%s %s rank%s %.95s", i ? ";" : "", rec->hosts[i].name,
                     rec->hosts[i].ranks == 1 ? "" : "s", rec->hosts[i].rank_list);
             bound += rec->hosts[i].bound_ranks;
         }
@@ -276,7 +276,7 @@ char *msc_report_json(const msc_run_record *rec)
         const msc_host *x = &rec->hosts[i];
         json_t *h = json_pack("{s:s, s:i, s:i}", "name", x->name, "ranks", x->ranks, "cores", x->cores);
         if (h != NULL && x->rank_list[0] != '\0') {
-            json_object_set_new(h, "rank_list", json_string(x->rank_list));
+            json_object_set_new(h, "rank_list", json_stringn(x->rank_list, strnlen(x->rank_list, sizeof x->rank_list)));
             json_object_set_new(h, "bound_ranks", json_integer(x->bound_ranks));
             json_object_set_new(h, "idle_cores", json_integer(x->cores > x->ranks ? x->cores - x->ranks : 0));
         }

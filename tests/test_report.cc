@@ -421,6 +421,7 @@ TEST(Report, JsonListsEveryHost) {
     Record rec(MakeRecord());
     rec.r.nodes = 3;
     rec.r.hosts = static_cast<msc_host *>(std::realloc(rec.r.hosts, 3 * sizeof(msc_host)));
+    std::memset(&rec.r.hosts[1], 0, 2 * sizeof(msc_host)); // realloc leaves the new hosts undefined
     for (int i = 0; i < 3; ++i) {
         std::snprintf(rec.r.hosts[i].name, sizeof rec.r.hosts[i].name, "n%d", i);
         rec.r.hosts[i].ranks = i + 1;
