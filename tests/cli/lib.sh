@@ -29,6 +29,12 @@ tally() { # tally OUTPUT — echoes a checker's lines and counts its ok / not ok
   passed=$((passed + $(grep -c '^ok - ' <<<"$1")))
   failed=$((failed + $(grep -c '^not ok - ' <<<"$1")))
 }
+require_root() { # require_root WHY — exits 77 (ctest: skipped) when not root; under CI=true, which
+  [ "$(id -u)" -eq 0 ] && return 0 # runs as root, a missing root is a failure instead
+  echo "# needs root: $1"
+  [ "${CI:-}" = true ] && { echo "not ok - not root under CI=true"; exit 1; }
+  exit 77
+}
 status_field() { # status_field FILE KEY — a value of a status file (pretty JSON, one key per line)
   sed -n "s/^ *\"$2\": *\"\{0,1\}\([^\",]*\)\"\{0,1\},\{0,1\}$/\1/p" "$1" 2>/dev/null | head -n 1
 }

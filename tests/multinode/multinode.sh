@@ -15,11 +15,7 @@ build=$(cd "${1:?usage: multinode.sh BUILD_DIR}" && pwd -P)
 # shellcheck source=tests/cli/lib.sh
 . "$here/../cli/lib.sh" # ok, notok, check, status_field, jsonl
 passed=0 failed=0
-if [ "$(id -u)" -ne 0 ]; then
-  echo "# needs root: it creates network namespaces"
-  [ "${CI:-}" = true ] && { echo "not ok - not root under CI=true"; exit 1; }
-  exit 77
-fi
+require_root "it creates network namespaces"
 
 tmp=$(mktemp -d /tmp/msc-multinode.XXXXXX)
 cl="$tmp/cluster"

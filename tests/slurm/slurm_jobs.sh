@@ -17,12 +17,7 @@ build=$(cd "$build" && pwd -P)
 . "$here/../cli/lib.sh" # ok, notok, check, status_field, jsonl
 passed=0 failed=0
 
-if [ "$(id -u)" -ne 0 ]; then
-  # CI runs as root, and there a missing root is a failure; elsewhere ctest shows it as skipped.
-  echo "# needs root: it starts slurmctld, slurmd and munged"
-  [ "${CI:-}" = true ] && { echo "not ok - not root under CI=true"; exit 1; }
-  exit 77
-fi
+require_root "it starts slurmctld, slurmd and munged"
 for f in mpiscale mpiscale-report mpiscale-job.sh; do
   [ -f "$build/$f" ] || { echo "not ok - $build/$f is missing: build first"; exit 1; }
 done
