@@ -16,7 +16,7 @@
 enum { OPT_SCHEDULE = 1000, OPT_BASELINE, OPT_JSON, OPT_CSV, OPT_SLOW_RANK, OPT_SWEEP, OPT_REPEAT,
        OPT_WARMUP, OPT_WEAK, OPT_TARGET, OPT_MIN_EFF, OPT_PRECISION, OPT_CALIBRATE, OPT_PROGRESS,
        OPT_NO_PROGRESS, OPT_CHECKPOINT, OPT_FRESH, OPT_STATUS, OPT_REPORT, OPT_FORCE, OPT_DEADLINE,
-       OPT_TIME_LIMIT };
+       OPT_TIME_LIMIT, OPT_ISA };
 
 static const struct option long_options[] = {
     {"kernel", required_argument, NULL, 'k'},
@@ -45,6 +45,7 @@ static const struct option long_options[] = {
     {"status", required_argument, NULL, OPT_STATUS},
     {"deadline", required_argument, NULL, OPT_DEADLINE},
     {"time-limit", required_argument, NULL, OPT_TIME_LIMIT},
+    {"isa", required_argument, NULL, OPT_ISA},
     {"quiet", no_argument, NULL, 'q'},
     {"list-kernels", no_argument, NULL, 'l'},
     {"help", no_argument, NULL, 'h'},
@@ -256,7 +257,7 @@ msc_status msc_cli_parse(int argc, char *const *argv, msc_options *out, char *er
     const char *range_text = NULL, *segments_text = NULL, *kernel_name = "do_math";
     const char *slow_text = NULL, *sweep_text = NULL, *repeat_text = NULL, *warmup_text = NULL;
     const char *precision_text = NULL, *deadline_text = NULL, *time_limit_text = NULL;
-    unsigned char given[OPT_TIME_LIMIT + 1];
+    unsigned char given[OPT_ISA + 1];
     const char *params_given[MAX_PARAMS_GIVEN];
     int n_params_given = 0;
     char why[256];
@@ -270,6 +271,7 @@ msc_status msc_cli_parse(int argc, char *const *argv, msc_options *out, char *er
     o.slow_rank = -1;
     o.slow_factor = 1;
     o.repeat = 1;
+    o.isa = MSC_ISA_AUTO;
     o.segments_requested = MSC_DEFAULT_SEGMENTS;
 
     memset(given, 0, sizeof given);
@@ -307,6 +309,11 @@ msc_status msc_cli_parse(int argc, char *const *argv, msc_options *out, char *er
         case OPT_WEAK: o.weak = 1; break;
         case OPT_PRECISION: precision_text = optarg; break;
         case OPT_CALIBRATE: o.calibrate = 1; break;
+        case OPT_ISA:
+            if (msc_isa_parse(optarg, &o.isa) != 0)
+                return msc_fail(MSC_ERR_USAGE, err, len,
+                                "--isa: '%s': must be auto, avx512, avx2 or scalar", optarg);
+            break;
         case OPT_PROGRESS: o.progress = MSC_PROGRESS_ON; break;
         case OPT_NO_PROGRESS: o.progress = MSC_PROGRESS_OFF; break;
         case OPT_TARGET:
@@ -546,6 +553,10 @@ void msc_cli_help(FILE *f, const char *prog)
 "                          each p the same job with the kernel 'empty' (--repeat N runs, else %d;\n"
 "                          medians): job time, scatter, gather, combine, as a share of T1 and of\n"
 "                          the fitted f. Not written to --json/--csv, not counted as runs\n"
+"      --isa PATH          the kernels' vector path: auto (default: the widest each node has,\n"
+"                          chosen at run time), avx512, avx2 or scalar (vector paths off); a\n"
+"                          node without the path asked for stops the run. Results and digests\n"
+"                          are the same on every path; the report says which one ran\n"
 "      --progress          show progress on stderr from rank 0 even when stderr is not a\n"
 "                          terminal: one line per sweep run, or per second in a single run\n"
 "      --no-progress       never show it. Default: shown, updated in place, only when stderr\n"

@@ -21,21 +21,27 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "mpiscale/isa.h"
 #include "mpiscale/timing.h"
 
 #define NAME_LEN 64
 /* Elements' worth of segments that verify recomputes by a kernel's independent path, when it has
  * one: about 0.05 s for random_fill, bounded whatever the range. */
 #define SPOT_CHECK_ITEMS ((int64_t)1 << 22)
+/* --calibrate: seconds each rank spends measuring its node's sqrt limit (isa.h) */
+#define LIMIT_S 0.2
 
 typedef struct node_info {
     char name[NAME_LEN];
     int cores;
     int node_id; /* world rank of the node's first rank: nodes as MPI sees them, not by name */
     int affinity; /* CPUs this rank may run on (sched_getaffinity), or 0 when unknown */
+    int isa;      /* the kernels' vector path on this rank (msc_isa) */
+    long rss_kib; /* peak resident set size after the run, KiB (getrusage), or 0 when unknown */
 } node_info;
 
 /* Appends rank r to a list of ranges ("0-3,8"), given the last rank appended (-1: none) and where
@@ -625,6 +631,22 @@ static msc_status node_identity(MPI_Comm comm, int rank, node_info *me)
     return rc == MPI_SUCCESS ? MSC_OK : MSC_ERR_MPI;
 }
 
+/* The kernels' vector path: with --isa auto each rank takes the widest its node has (nodes may
+ * differ); a path asked for by name must exist on every node, or no rank runs. Collective. */
+static msc_status select_isa(msc_isa want, MPI_Comm comm, node_info *me, char *err, size_t len)
+{
+    int best = (int)msc_isa_best(), common = best;
+    if (MPI_Allreduce(&best, &common, 1, MPI_INT, MPI_MIN, comm) != MPI_SUCCESS)
+        return msc_fail(MSC_ERR_MPI, err, len, "MPI_Allreduce of the nodes' vector paths failed");
+    if (want != MSC_ISA_AUTO && (int)want > common)
+        return msc_fail(MSC_ERR_USAGE, err, len,
+                        "--isa %s: not every node has it (the widest path all ranks have is %s)",
+                        msc_isa_name(want), msc_isa_name((msc_isa)common));
+    msc_isa_select(want);
+    me->isa = (int)msc_isa_active();
+    return MSC_OK;
+}
+
 /* Folds the per-rank node identities into distinct hosts, in order of first appearance. */
 static msc_status fill_hosts(msc_run_record *rec, const node_info *info, int n_ranks)
 {
@@ -646,6 +668,7 @@ static msc_status fill_hosts(msc_run_record *rec, const node_info *info, int n_r
         if (h == rec->nodes) {
             ids[h] = info[r].node_id;
             copy_text(rec->hosts[h].name, sizeof rec->hosts[h].name, info[r].name);
+            copy_text(rec->hosts[h].isa, sizeof rec->hosts[h].isa, msc_isa_name((msc_isa)info[r].isa));
             rec->hosts[h].cores = info[r].cores;
             last[2 * h] = last[2 * h + 1] = -1;
             rec->nodes++;
@@ -660,6 +683,17 @@ static msc_status fill_hosts(msc_run_record *rec, const node_info *info, int n_r
     }
     free(last);
     free(ids);
+    rec->peak_rss_min_kib = rec->peak_rss_max_kib = 0;
+    rec->peak_rss_max_rank = -1;
+    for (int r = 0; r < n_ranks; r++) {
+        if (info[r].rss_kib <= 0) continue;
+        if (rec->peak_rss_max_rank < 0 || info[r].rss_kib < rec->peak_rss_min_kib)
+            rec->peak_rss_min_kib = info[r].rss_kib;
+        if (rec->peak_rss_max_rank < 0 || info[r].rss_kib > rec->peak_rss_max_kib) {
+            rec->peak_rss_max_kib = info[r].rss_kib;
+            rec->peak_rss_max_rank = r;
+        }
+    }
     rec->oversubscribed_nodes = 0;
     for (int h = 0; h < rec->nodes; h++)
         rec->oversubscribed_nodes += rec->hosts[h].ranks > rec->hosts[h].cores;
@@ -954,6 +988,10 @@ msc_status msc_driver_run_ctl(const msc_options *o, MPI_Comm comm, double t_init
     cpu_set_t mask;
     me.affinity = sched_getaffinity(0, sizeof mask, &mask) == 0 ? CPU_COUNT(&mask) : 0;
     st = node_identity(comm, rank, &me);
+    {
+        const msc_status isa_st = select_isa(o->isa, comm, &me, err, len);
+        if (st == MSC_OK) st = isa_st;
+    }
 
     const int64_t n_items = msc_range_count(o->range);
     msc_range par;
@@ -1201,6 +1239,10 @@ msc_status msc_driver_run_ctl(const msc_options *o, MPI_Comm comm, double t_init
     }
 
     /* ---- timings, scheduling costs and placement to rank 0, then one agreed status ---- */
+    {
+        struct rusage ru;
+        me.rss_kib = getrusage(RUSAGE_SELF, &ru) == 0 ? ru.ru_maxrss : 0; /* KiB on Linux */
+    }
     if (MPI_Gather(t, MSC_PHASE_COUNT, MPI_DOUBLE, all_t, MSC_PHASE_COUNT, MPI_DOUBLE, 0, comm) !=
             MPI_SUCCESS ||
         MPI_Gather(w.stats, STAT_COUNT, MPI_DOUBLE, all_stats, STAT_COUNT, MPI_DOUBLE, 0, comm) !=
@@ -1223,6 +1265,8 @@ msc_status msc_driver_run_ctl(const msc_options *o, MPI_Comm comm, double t_init
             rec->serial_baseline = o->serial_baseline;
             rec->slow_rank = o->slow_rank;
             rec->slow_factor = o->slow_factor;
+            if (o->isa != MSC_ISA_AUTO)
+                copy_text(rec->isa_requested, sizeof rec->isa_requested, msc_isa_name(o->isa));
             rec->reused_segments = n_seg - n_todo;
             rec->ranks = size;
             rec->idle_ranks = 0;
@@ -1502,8 +1546,39 @@ msc_status msc_driver_calibrate(const msc_options *o, MPI_Comm world, double t_i
             idle_barrier(world);
             st = agree(st, world);
         }
+    /* the node's limit for the path the kernel ran on, every rank at once, as it computed */
+    double limits[2] = {0.0, 0.0}, *all_limits = NULL;
+    if (st == MSC_OK && o->kernel->sqrt_per_item) {
+        if (rank == 0 && (all_limits = (double *)malloc((size_t)size * 2 * sizeof *all_limits)) == NULL)
+            st = msc_fail(MSC_ERR_NOMEM, err, len, "out of memory");
+        if ((st = agree(st, world)) == MSC_OK) {
+            MPI_Barrier(world);
+            limits[0] = msc_isa_sqrt_limit_ns(msc_isa_active(), LIMIT_S);
+            limits[1] = msc_isa_add_latency_ns(LIMIT_S / 2);
+            if (MPI_Gather(limits, 2, MPI_DOUBLE, all_limits, 2, MPI_DOUBLE, 0, world) != MPI_SUCCESS)
+                st = msc_fail(MSC_ERR_MPI, err, len, "MPI_Gather of the sqrt limits failed");
+            st = agree(st, world);
+        }
+    }
     if (rank == 0 && st == MSC_OK) {
         out->ranks = size;
+        out->kernel_ns = NAN;
+        if (all_limits != NULL) {
+            double *sq = (double *)malloc((size_t)size * sizeof *sq), *add = (double *)malloc((size_t)size * sizeof *add);
+            if (sq != NULL && add != NULL) {
+                out->sqrt_limit_max_ns = 0.0;
+                for (int r = 0; r < size; r++) {
+                    sq[r] = all_limits[2 * r];
+                    add[r] = all_limits[2 * r + 1];
+                    if (sq[r] > out->sqrt_limit_max_ns) out->sqrt_limit_max_ns = sq[r];
+                }
+                out->sqrt_limit_ns = median_of(sq, size);
+                out->add_latency_ns = median_of(add, size);
+                copy_text(out->isa, sizeof out->isa, msc_isa_name(msc_isa_active()));
+            }
+            free(sq);
+            free(add);
+        }
         if (msc_sample_stats(inits, size, &out->init, NULL) != MSC_OK)
             st = msc_fail(MSC_ERR_NOMEM, err, len, "out of memory");
         out->n_rows = n_points;
@@ -1527,5 +1602,6 @@ msc_status msc_driver_calibrate(const msc_options *o, MPI_Comm world, double t_i
     free(subs);
     free(inits);
     free(times);
+    free(all_limits);
     return st;
 }

@@ -274,6 +274,7 @@ static void on_sweep_run(const msc_run_record *rec, const msc_sweep_pos *pos, vo
             x->gather_s = rec->phases[MSC_PHASE_GATHER].max_s;
             x->probe_s = rec->phases[MSC_PHASE_CALIBRATE].max_s;
             x->imbalance = rec->imbalance;
+            x->ns_per_item = msc_record_ns_per_item(rec);
             x->nodes = rec->nodes;
             x->oversubscribed = rec->oversubscribed_nodes;
             x->verified = rec->verdict.pass;
@@ -284,6 +285,21 @@ static void on_sweep_run(const msc_run_record *rec, const msc_sweep_pos *pos, vo
         sweep_line(u, 1.0, line, sizeof line);
         ui_show(u, line);
     }
+}
+
+/* The kernel's time per element in a sweep, to hold against the node's limit measured by every
+ * rank at once: the median over the runs at the sweep's largest p, whose ranks shared their nodes
+ * as the ranks measuring the limit did. NAN when none has it. */
+static double sweep_ns_per_item(const msc_sweep_run *runs, int n)
+{
+    int top = 0, k = 0;
+    double v[MSC_SWEEP_ROWS * 8];
+    for (int i = 0; i < n; i++)
+        if (runs[i].p > top) top = runs[i].p;
+    for (int i = 0; i < n && k < (int)(sizeof v / sizeof v[0]); i++)
+        if (runs[i].p == top && isfinite(runs[i].ns_per_item)) v[k++] = runs[i].ns_per_item;
+    msc_sample smp;
+    return k > 0 && msc_sample_stats(v, k, &smp, NULL) == MSC_OK ? smp.median : NAN;
 }
 
 /* The whole sweep: points, runs, then on rank 0 the table and the fits. */
@@ -351,8 +367,10 @@ static msc_status run_sweep(const msc_options *opt, int rank, double t_init_s, p
             FILE *mem = open_memstream(&text, &text_len);
             FILE *out = mem != NULL ? mem : stdout;
             msc_report_sweep_text(out, &sum);
-            if (cal_st == MSC_OK)
+            if (cal_st == MSC_OK) {
+                cal.kernel_ns = sweep_ns_per_item(c.runs, c.n_runs);
                 msc_report_calibration_text(out, &cal, sum.t1_s, msc_sweep_t1_source(&sum), &sum);
+            }
             if (mem != NULL) {
                 fclose(mem);
                 fwrite(text, 1, text_len, stdout);
@@ -820,6 +838,7 @@ int main(int argc, char **argv)
                 msc_report_summary(out, &rec);
             else
                 msc_report_text(out, &rec);
+            if (calibrated) cal.kernel_ns = msc_record_ns_per_item(&rec);
             if (calibrated)
                 msc_report_calibration_text(out, &cal, rec.analysis.t1_s,
                                             rec.analysis.t1_source == MSC_T1_BASELINE

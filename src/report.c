@@ -103,6 +103,38 @@ static void report_balance(FILE *f, const msc_run_record *rec, const char *sched
     if (b->advice[0] != '\0') fprintf(f, "  advice: %s\n", b->advice);
 }
 
+/* The kernels' vector path (for kernels bound by sqrt) and the ranks' peak memory. */
+static void report_path_and_memory(FILE *f, const msc_run_record *rec)
+{
+    if (rec->kernel->sqrt_per_item && rec->nodes > 0 && rec->hosts[0].isa[0] != '\0') {
+        int same = 1;
+        for (int i = 1; i < rec->nodes; i++) same &= strcmp(rec->hosts[i].isa, rec->hosts[0].isa) == 0;
+        msc_isa isa = MSC_ISA_SCALAR;
+        fprintf(f, "  kernel path:");
+        if (same) {
+            msc_isa_parse(rec->hosts[0].isa, &isa);
+            fprintf(f, " %s (%s) on %s", rec->hosts[0].isa, msc_isa_instruction(isa),
+                    rec->nodes == 1 ? "its node" : "every node");
+        } else {
+            for (int i = 0; i < rec->nodes; i++)
+                fprintf(f, "%s %s %s", i ? "," : "", rec->hosts[i].name, rec->hosts[i].isa);
+        }
+        if (rec->isa_requested[0] != '\0')
+            fprintf(f, ", as --isa %s asked\n", rec->isa_requested);
+        else
+            fprintf(f, ", the widest %s, chosen at run time (--isa scalar turns vector paths "
+                       "off)\n", same && rec->nodes == 1 ? "it has" : "each node has");
+    }
+    if (rec->peak_rss_max_rank >= 0 && rec->peak_rss_max_kib > 0) {
+        fprintf(f, "  memory: peak resident set per rank ");
+        if (rec->peak_rss_min_kib == rec->peak_rss_max_kib || rec->ranks == 1)
+            fprintf(f, "%.1f MiB\n", rec->peak_rss_max_kib / 1024.0);
+        else
+            fprintf(f, "%.1f to %.1f MiB (the largest on rank %d)\n", rec->peak_rss_min_kib / 1024.0,
+                    rec->peak_rss_max_kib / 1024.0, rec->peak_rss_max_rank);
+    }
+}
+
 void msc_report_text(FILE *f, const msc_run_record *rec)
 {
     const msc_analysis *a = &rec->analysis;
@@ -151,6 +183,7 @@ void msc_report_text(FILE *f, const msc_run_record *rec)
                        "turns on the cores and waiting ranks spin, so every time here includes "
                        "waiting for a core\n",
                     rec->hosts[i].name, rec->hosts[i].ranks, rec->hosts[i].cores);
+    report_path_and_memory(f, rec);
     if (rec->idle_ranks > 0)
         fprintf(f, "  note: %d rank%s had no work (%lld segments for %d ranks)\n", rec->idle_ranks,
                 rec->idle_ranks == 1 ? "" : "s", (long long)rec->segments, rec->ranks);
@@ -189,6 +222,14 @@ void msc_report_text(FILE *f, const msc_run_record *rec)
                 : "estimated: sum of segment compute times + serial phases");
     fprintf(f, "  T1            %.6f s\n", a->t1_s);
     fprintf(f, "  job time      %.6f s (setup through combine on rank 0)\n", rec->measure.wall_s);
+    {
+        const double init = rec->phases[MSC_PHASE_INIT].max_s, whole = init + rec->measure.wall_s;
+        if (init > 0.0 && whole > 0.0)
+            fprintf(f, "  MPI_Init      %.6f s on the slowest rank: %.1f%% of MPI_Init plus job time, "
+                       "a cost that more ranks do not shrink (mpirun's own start before it comes "
+                       "on top)\n",
+                    init, 100.0 * init / whole);
+    }
     fprintf(f, "  speedup       ");
     print_num(f, a->speedup, 3, "");
     fprintf(f, "   (compute only: ");
@@ -280,6 +321,8 @@ char *msc_report_json(const msc_run_record *rec)
             json_object_set_new(h, "bound_ranks", json_integer(x->bound_ranks));
             json_object_set_new(h, "idle_cores", json_integer(x->cores > x->ranks ? x->cores - x->ranks : 0));
         }
+        if (h != NULL && x->isa[0] != '\0')
+            json_object_set_new(h, "isa", json_stringn(x->isa, strnlen(x->isa, sizeof x->isa)));
         json_array_append_new(hosts, h);
     }
     json_object_set_new(verification, "method", json_string(rec->verdict.method));
@@ -359,6 +402,14 @@ char *msc_report_json(const msc_run_record *rec)
     json_object_set_new(o, "reused_segments", json_integer((json_int_t)rec->reused_segments));
     json_object_set_new(o, "hosts", hosts);
     json_object_set_new(o, "network", rec->transport[0] != '\0' ? json_string(rec->transport) : json_null());
+    json_object_set_new(o, "ns_per_item", real_or_null(msc_record_ns_per_item(rec)));
+    json_object_set_new(o, "isa_requested", json_string(rec->isa_requested[0] != '\0' ? rec->isa_requested : "auto"));
+    if (rec->peak_rss_max_rank >= 0) {
+        json_object_set_new(o, "peak_rss_kib", json_pack("{s:I, s:I, s:i}", "min", (json_int_t)rec->peak_rss_min_kib,
+                                                         "max", (json_int_t)rec->peak_rss_max_kib, "max_rank",
+                                                         rec->peak_rss_max_rank));
+    } else
+        json_object_set_new(o, "peak_rss_kib", json_null());
     hosts = NULL;
     json_object_set_new(o, "mpi_library", json_string(rec->mpi_library));
     json_object_set_new(o, "compiler", json_string(rec->compiler));
@@ -971,6 +1022,17 @@ void msc_report_sweep_text(FILE *f, const msc_sweep_summary *s)
 
 /* ---- --calibrate ------------------------------------------------------------------------------- */
 
+double msc_record_ns_per_item(const msc_run_record *rec)
+{
+    if (rec->kernel == NULL || rec->reused_segments > 0) return NAN;
+    msc_range par;
+    int64_t n_seg = 0;
+    msc_job_split(rec->kernel, &rec->params, rec->range, rec->segments, &par, &n_seg);
+    const int64_t n = msc_range_count(par);
+    const double t = rec->measure.compute_sum_s;
+    return n > 0 && isfinite(t) && t > 0.0 ? 1e9 * t / (double)n : NAN;
+}
+
 /* 1 when the sweep's runs spent time in --schedule weighted's probe. */
 static int sweep_has_probe(const msc_sweep_summary *sweep)
 {
@@ -1025,6 +1087,18 @@ void msc_report_calibration_text(FILE *f, const msc_calibration *c, double t1_s,
     }
     fprintf(f, "  T1 = %.6f s (%s); the empty job time is the runtime's own share of every run's "
                "job time\n", t1_s, t1_source);
+    if (c->sqrt_limit_ns > 0.0) {
+        msc_isa isa = MSC_ISA_SCALAR;
+        msc_isa_parse(c->isa, &isa);
+        fprintf(f, "  node limit    %s (%s): %.3f ns per double (median of %d rank%s measuring at once; "
+                   "slowest %.3f); a dependent double add takes %.3f ns\n",
+                msc_isa_instruction(isa), c->isa, c->sqrt_limit_ns, c->ranks, c->ranks == 1 ? "" : "s",
+                c->sqrt_limit_max_ns, c->add_latency_ns);
+        if (isfinite(c->kernel_ns) && c->kernel_ns > 0.0)
+            fprintf(f, "  kernel        %.3f ns per element on a rank: at %.2fx of this node's limit "
+                       "(%.2fx its time)\n",
+                    c->kernel_ns, c->sqrt_limit_ns / c->kernel_ns, c->kernel_ns / c->sqrt_limit_ns);
+    }
     if (amdahl == NULL) return;
     if (!amdahl->fit.ok) {
         fprintf(f, "  no fitted f to compare with (Amdahl: not fitted)\n");

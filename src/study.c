@@ -235,7 +235,11 @@ static msc_status parse_record(const char *line, const char *where, record *r, c
         segments /= ranks;
     }
     /* the phase breakdown: each phase's slowest rank, when the record has it */
-    r->run.scatter_s = r->run.compute_s = r->run.gather_s = r->run.probe_s = NAN;
+    r->run.scatter_s = r->run.compute_s = r->run.gather_s = r->run.probe_s = r->run.ns_per_item = NAN;
+    {
+        json_t *ns = json_object_get(o, "ns_per_item"); /* records from 0.1.0 on, after issue 8 */
+        if (json_is_number(ns) && isfinite(json_number_value(ns))) r->run.ns_per_item = json_number_value(ns);
+    }
     json_t *phases = json_object_get(o, "phases");
     if (json_is_object(phases)) {
         const char *names[4] = {"scatter", "compute", "gather", "calibrate"};

@@ -6,6 +6,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "mpiscale/isa.h"
 #include "mpiscale/kernel.h"
 #include "mpiscale/range.h"
 #include "mpiscale/schedule.h"
@@ -71,6 +72,7 @@ typedef struct msc_options {
     double target_speedup;       /* --target-speedup X (> 1), or 0: plan the ranks to reach it */
     double min_efficiency;       /* --min-efficiency E (0 < E <= 1), or 0 */
     int calibrate;               /* --calibrate: time the runtime's own overhead too */
+    msc_isa isa;                 /* --isa: the kernels' vector path (default MSC_ISA_AUTO) */
     int calibrate_runs;          /* empty-kernel runs per point: --repeat N, else
                                     MSC_CALIBRATE_RUNS */
     msc_progress_mode progress;  /* --progress / --no-progress (the last given wins) */

@@ -6,6 +6,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "mpiscale/isa.h"
 #include "mpiscale/kernel.h"
 #include "mpiscale/model.h"
 #include "mpiscale/range.h"
@@ -26,6 +27,7 @@ typedef struct msc_host {
     char rank_list[96]; /* its ranks as ranges, "0-1" or "2,5,8" ("..." when cut); "" unknown */
     int bound_ranks;    /* ranks whose CPU affinity is narrower than the node's online cores */
     int bound_cpus;     /* the widest such affinity, in CPUs (0 when no rank is bound) */
+    char isa[8];        /* the kernels' vector path its ranks used (isa.h), "" unknown */
 } msc_host;
 
 typedef struct msc_run_record {
@@ -48,6 +50,10 @@ typedef struct msc_run_record {
     int idle_ranks;           /* ranks that were given no segment */
     int oversubscribed_nodes; /* nodes running more ranks than they have cores */
     msc_host *hosts;          /* nodes entries, owned (msc_record_free) */
+    char isa_requested[8];    /* --isa when a path was named, "" for auto (the default) */
+    long peak_rss_min_kib;    /* the smallest and largest peak resident set size of a rank after */
+    long peak_rss_max_kib;    /*   the run (getrusage), KiB; 0 when unknown */
+    int peak_rss_max_rank;    /* the rank with the largest, or -1 when unknown */
     /* outcome */
     int64_t reused_segments;  /* resumed run: segments taken from the checkpoint journal, not
                                  computed (its times cover the others only); 0 otherwise */
@@ -123,6 +129,7 @@ typedef struct msc_sweep_run {
     double probe_s;      /* --schedule weighted: the slowest rank's probe (calibrate phase); 0 or
                             NAN otherwise */
     double imbalance;    /* max/mean compute - 1 */
+    double ns_per_item;  /* msc_record_ns_per_item of the run, NAN when not known */
     int t1_baseline;     /* t1_est_s was measured by --serial-baseline (rank 0 alone) */
     int nodes;
     int oversubscribed;  /* nodes with more ranks than cores */
@@ -202,7 +209,20 @@ typedef struct msc_calibration {
     msc_sample init;  /* every rank's MPI_Init time, seconds */
     int n_rows;       /* rows by ascending p */
     msc_calibration_row rows[MSC_SWEEP_ROWS];
+    /* For a kernel with sqrt_per_item: the node's limit for the path in use, measured by every
+     * rank at once (isa.h); 0 when not measured. */
+    char isa[8];              /* rank 0's path */
+    double sqrt_limit_ns;     /* the median over the ranks of their sqrt limit, ns per double */
+    double sqrt_limit_max_ns; /* the slowest rank's */
+    double add_latency_ns;    /* the median over the ranks of a dependent double add, ns */
+    double kernel_ns;         /* set by the caller: the measured run's ns per element
+                                 (msc_record_ns_per_item), or NAN when it has none */
 } msc_calibration;
+
+/* The measured run's kernel time per element on one rank: the segments' compute times added up
+ * over the elements they covered. NAN for a resumed run (its segment times cover only part of the
+ * job) or when nothing was timed. */
+double msc_record_ns_per_item(const msc_run_record *rec);
 
 /* What Amdahl's f would be if the runtime were the job's only serial part and overhead: the fit
  * (msc_fit_amdahl, same refusals) of the speedups T1 / (W/p + o(p)) at the calibrated p, with o(p)

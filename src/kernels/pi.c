@@ -74,4 +74,5 @@ const msc_kernel msc_kernel_pi = {
     run,
     verify,
     NULL,
+    0,
 };

@@ -103,4 +103,5 @@ const msc_kernel msc_kernel_primes = {
     run,
     verify,
     NULL,
+    0,
 };

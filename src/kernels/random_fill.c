@@ -102,4 +102,5 @@ const msc_kernel msc_kernel_random_fill = {
     run,
     verify,
     reference_run,
+    0,
 };
