@@ -236,9 +236,12 @@ msc_job_run() {
       launch=("$([ "$MSC_SCHEDULER" = pbs ] && echo mpiexec || echo mpirun)" -np "$MSC_RANKS")
       if [ "$MSC_SCHEDULER" = none ]; then
         # One machine: Open MPI's plain point-to-point layer, without probing for InfiniBand
-        # and Omni-Path first (0.3 s per launch on a 2-core VM). Not on clusters: there the
-        # fast interconnect is the point.
-        launch+=(--mca pml ob1)
+        # and Omni-Path first (0.2 s per launch on a 2-core VM, measured by
+        # tests/bench/launch.sh). Not where such a fabric exists (a workstation with an HCA),
+        # nor on clusters: there the fast interconnect is the point.
+        if [ -z "$(ls -A /sys/class/infiniband 2>/dev/null)" ] && ! compgen -G '/dev/hfi1*' >/dev/null; then
+          launch+=(--mca pml ob1)
+        fi
       else
         # A hostfile with the ranks per node: inside a Slurm allocation Open MPI takes its slots
         # from the tasks Slurm counted (one per CPU, or one in all with --cpus-per-task=1), and

@@ -12,7 +12,10 @@ set -euo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/setup.sh"
 
 np="${MSC_NP:-$(nproc)}"
-echo "mpiscale run: mpirun -q -np $np --mca pml ob1 build/mpiscale $*"
+mca=(--mca pml ob1)
+# ... unless this machine has an InfiniBand or Omni-Path adapter, which Open MPI should then use.
+if [ -n "$(ls -A /sys/class/infiniband 2>/dev/null)" ] || compgen -G '/dev/hfi1*' >/dev/null; then mca=(); fi
+echo "mpiscale run: mpirun -q -np $np ${mca[*]} build/mpiscale $*"
 # --mca pml ob1 selects Open MPI's plain point-to-point layer directly. Left to itself, Open MPI
 # probes the psm/psm2 (Omni-Path) and InfiniBand transports first; on a machine without that
 # hardware the probe finds nothing and costs time on every launch: on a 2-core Debian 12 VM,
@@ -21,4 +24,4 @@ echo "mpiscale run: mpirun -q -np $np --mca pml ob1 build/mpiscale $*"
 # shows mpiscale's one error line and nothing else.
 # The binary is named by its full path rather than by cd-ing to the repo, so relative paths in the
 # arguments (--json out.jsonl) stay relative to the directory you ran this from.
-exec mpirun -q -np "$np" --mca pml ob1 "$MSC_ROOT/build/mpiscale" "$@"
+exec mpirun -q -np "$np" "${mca[@]}" "$MSC_ROOT/build/mpiscale" "$@"
