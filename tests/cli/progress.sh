@@ -57,7 +57,7 @@ run forced_on 2 "${SWEEP[@]}" --no-progress --progress
 check "--no-progress --progress: the last wins, lines on stderr" [ "$(lines forced_on '^run ')" = 6 ]
 
 # rank 0 done with its share while a slower rank still works: it says so instead of a stale "~0 s"
-run waiting 2 --kernel do_math --range 0:400M --slow-rank 1:4 --progress -q
+run waiting 2 --kernel do_math --range 0:1800M --slow-rank 1:4 --progress -q
 check "rank 0 waiting for a slower rank: a line says so" \
   grep -qE "^compute: rank 0's share done, waiting for the other ranks \([0-9]+ s\)$" "$tmp/waiting.err"
 

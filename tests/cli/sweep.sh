@@ -94,7 +94,7 @@ refuse weakbig 2 "--weak: the range" --kernel primes --weak --sweep 1,2 --range 
 
 # --- the check: amdahl serial=0.3 over 1 and 2 ranks fits f within 0.05 of 0.3 ----------
 amdahl_f() {
-  run amdahl 2 --kernel amdahl --param serial=0.3 --range 0:400M --sweep 1,2 --repeat 5 --warmup 1
+  run amdahl 2 --kernel amdahl --param serial=0.3 --range 0:1800M --sweep 1,2 --repeat 5 --warmup 1
   sed -n 's/^Amdahl: serial fraction f = \([0-9.]*\).*/\1/p' "$tmp/amdahl.out"
 }
 f=$(amdahl_f)
