@@ -26,9 +26,9 @@ RANDOM=${MSC_FAULT_SEED:-$$}
 echo "# fault suite: $REPEATS repeats per case, $RANDOM_POINTS random interrupts, seed $RANDOM"
 
 # The job: about a third of a second of do_math at 2 ranks on AVX-512 (1.5 s on the scalar path),
-# 256 segments (a fault after segment 20 of rank 1 lands early in the compute phase). SIGTERM to mpirun reaches the ranks only a second
-# later, and ranks outlive a SIGKILLed mpirun by about as long, so those two cases run a longer job
-# (LONG), with its own reference digest.
+# 256 segments (a fault after segment 20 of rank 1 lands early in the compute phase). SIGTERM to
+# mpirun reaches the ranks only a second later, and ranks outlive a SIGKILLed mpirun by about as
+# long, so those two cases run a longer job (LONG), with its own reference digest.
 SHORT=(--kernel do_math --range 0:1350M --segments 256)
 LONG=(--kernel do_math --range 0:9G --segments 256)
 JOB=("${SHORT[@]}")
