@@ -28,7 +28,7 @@ export MSC_ROOT
 # iproute2: the multi-node tests make their simulated nodes with ip netns.
 MSC_SETUP_PACKAGES="build-essential cmake openmpi-bin openssh-client libopenmpi-dev libgtest-dev
 libjansson-dev librandom123-dev zlib1g-dev python3 gnuplot-nox chromium libpng-dev libxml2-utils
-clang libclang-rt-14-dev llvm-14 slurm-wlm munge environment-modules man-db iproute2"
+clang libclang-rt-14-dev llvm-14 slurm-wlm munge environment-modules man-db iproute2 python3-mpi4py"
 
 msc_setup_say() { echo "mpiscale setup: $*"; }
 
