@@ -113,8 +113,8 @@ static void report_path_and_memory(FILE *f, const msc_run_record *rec)
         fprintf(f, "  kernel path:");
         if (same) {
             msc_isa_parse(rec->hosts[0].isa, &isa);
-            fprintf(f, " %s (%s) on %s", rec->hosts[0].isa, msc_isa_instruction(isa),
-                    rec->nodes == 1 ? "its node" : "every node");
+            fprintf(f, " %s (%s)%s", rec->hosts[0].isa, msc_isa_instruction(isa),
+                    rec->nodes == 1 ? "" : " on every node");
         } else {
             for (int i = 0; i < rec->nodes; i++)
                 fprintf(f, "%s %s %s", i ? "," : "", rec->hosts[i].name, rec->hosts[i].isa);
@@ -123,7 +123,7 @@ static void report_path_and_memory(FILE *f, const msc_run_record *rec)
             fprintf(f, ", as --isa %s asked\n", rec->isa_requested);
         else
             fprintf(f, ", the widest %s, chosen at run time (--isa scalar turns vector paths "
-                       "off)\n", same && rec->nodes == 1 ? "it has" : "each node has");
+                       "off)\n", rec->nodes == 1 ? "this node has" : "each node has");
     }
     if (rec->peak_rss_max_rank >= 0 && rec->peak_rss_max_kib > 0) {
         fprintf(f, "  memory: peak resident set per rank ");

@@ -33,7 +33,7 @@ for np in 1 2; do
 done
 check "the JSON records the path per node and what was asked" jsonl "$tmp/paths.jsonl" \
   "all(r['hosts'][0]['isa'] == (r['isa_requested'] if r['isa_requested'] != 'auto' else '$best') for r in rs) and len(rs) == 2 * len('$paths auto'.split())"
-check "auto says the path was chosen at run time" grep -q "the widest it has, chosen at run time" "$tmp/d_auto_1.out"
+check "auto says the path was chosen at run time" grep -q "the widest this node has, chosen at run time" "$tmp/d_auto_1.out"
 
 # -- refusals ------------------------------------------------------------------------------------
 run bad 2 -k do_math -r 0:1000 --isa sse9
