@@ -6,29 +6,11 @@ usage: mpirun -np P python3 do_math_mpi4py.py N [--check]
 Timed runs use the seeds' loop (no sum) and reduce each rank's element count; rank 0 prints
 `Elements: N`. --check sums `int(dist)` and rank 0 prints `Total: ` the exact integer sum.
 """
-import math
 import sys
 
 from mpi4py import MPI
 
-
-def do_math(start=0, num=10):
-    pos = start
-    k_sq = 1000 * 1000
-    while pos < num:
-        pos += 1
-        dist = math.sqrt((pos - k_sq) * (pos - k_sq))
-
-
-def do_math_check(start=0, num=10):
-    pos = start
-    k_sq = 1000 * 1000
-    total = 0
-    while pos < num:
-        pos += 1
-        dist = math.sqrt((pos - k_sq) * (pos - k_sq))
-        total += int(dist)
-    return total
+from seeds import do_math, do_math_check
 
 
 if __name__ == "__main__":

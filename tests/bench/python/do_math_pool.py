@@ -7,28 +7,10 @@ usage: do_math_pool.py N P [--check]
 --check runs the summing loop instead, fetches the partial sums with .get() and prints the exact
 integer total (N must then be a multiple of P, so that every segment bound is a whole number).
 """
-import math
 import multiprocessing
 import sys
 
-
-def do_math(start=0, num=10):
-    pos = start
-    k_sq = 1000 * 1000
-    while pos < num:
-        pos += 1
-        dist = math.sqrt((pos - k_sq) * (pos - k_sq))
-
-
-def do_math_check(start=0, num=10):
-    pos = start
-    k_sq = 1000 * 1000
-    total = 0
-    while pos < num:
-        pos += 1
-        dist = math.sqrt((pos - k_sq) * (pos - k_sq))
-        total += int(dist)
-    return total
+from seeds import do_math, do_math_check
 
 
 if __name__ == "__main__":

@@ -6,27 +6,9 @@ Timed runs use the seeds' loop as written (no sum: it does less work than mpisca
 --check uses the same loop with `total += int(dist)` and prints the exact integer total, which
 must equal mpiscale's `Result:` for `--kernel do_math --range 0:N`.
 """
-import math
 import sys
 
-
-def do_math(start=0, num=10):
-    pos = start
-    k_sq = 1000 * 1000
-    while pos < num:
-        pos += 1
-        dist = math.sqrt((pos - k_sq) * (pos - k_sq))
-
-
-def do_math_check(start=0, num=10):
-    pos = start
-    k_sq = 1000 * 1000
-    total = 0
-    while pos < num:
-        pos += 1
-        dist = math.sqrt((pos - k_sq) * (pos - k_sq))
-        total += int(dist)
-    return total
+from seeds import do_math, do_math_check
 
 
 if __name__ == "__main__":

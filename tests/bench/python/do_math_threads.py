@@ -6,28 +6,10 @@ usage: do_math_threads.py N P [--check]
 Segments are cut like the seeds' Pool version, [N*(n-1)/P, N*n/P) for n in 1..P (true division,
 so the loop runs on floats). --check sums `int(dist)` per thread and prints the exact total.
 """
-import math
 import sys
 import threading
 
-
-def do_math(start=0, num=10):
-    pos = start
-    k_sq = 1000 * 1000
-    while pos < num:
-        pos += 1
-        dist = math.sqrt((pos - k_sq) * (pos - k_sq))
-
-
-def do_math_check(start=0, num=10, out=None, slot=0):
-    pos = start
-    k_sq = 1000 * 1000
-    total = 0
-    while pos < num:
-        pos += 1
-        dist = math.sqrt((pos - k_sq) * (pos - k_sq))
-        total += int(dist)
-    out[slot] = total
+from seeds import do_math, do_math_check
 
 
 if __name__ == "__main__":
@@ -38,7 +20,9 @@ if __name__ == "__main__":
     for i in range(1, procs + 1):
         seg = (n * (i - 1) / procs, n * i / procs)
         if check:
-            t = threading.Thread(target=do_math_check, args=seg + (partials, i - 1))
+            def part(a, b, slot=i - 1):
+                partials[slot] = do_math_check(a, b)
+            t = threading.Thread(target=part, args=seg)
         else:
             t = threading.Thread(target=do_math, args=seg)
         jobs.append(t)
