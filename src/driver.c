@@ -32,7 +32,7 @@
 /* Elements' worth of segments that verify recomputes by a kernel's independent path, when it has
  * one: about 0.05 s for random_fill, bounded whatever the range. */
 #define SPOT_CHECK_ITEMS ((int64_t)1 << 22)
-/* --calibrate: seconds each rank spends measuring its node's sqrt limit (isa.h) */
+/* --calibrate: seconds each rank spends measuring its node's limit for the kernel (isa.h) */
 #define LIMIT_S 0.2
 
 typedef struct node_info {
@@ -1546,17 +1546,18 @@ msc_status msc_driver_calibrate(const msc_options *o, MPI_Comm world, double t_i
             idle_barrier(world);
             st = agree(st, world);
         }
-    /* the node's limit for the path the kernel ran on, every rank at once, as it computed */
+    /* the node's limit for the instruction and path the kernel ran on, every rank at once, as it
+     * computed */
     double limits[2] = {0.0, 0.0}, *all_limits = NULL;
-    if (st == MSC_OK && o->kernel->sqrt_per_item) {
+    if (st == MSC_OK && o->kernel->per_item_op != MSC_OP_NONE) {
         if (rank == 0 && (all_limits = (double *)malloc((size_t)size * 2 * sizeof *all_limits)) == NULL)
             st = msc_fail(MSC_ERR_NOMEM, err, len, "out of memory");
         if ((st = agree(st, world)) == MSC_OK) {
             MPI_Barrier(world);
-            limits[0] = msc_isa_sqrt_limit_ns(msc_isa_active(), LIMIT_S);
+            limits[0] = msc_isa_limit_ns(msc_isa_active(), o->kernel->per_item_op, LIMIT_S);
             limits[1] = msc_isa_add_latency_ns(LIMIT_S / 2);
             if (MPI_Gather(limits, 2, MPI_DOUBLE, all_limits, 2, MPI_DOUBLE, 0, world) != MPI_SUCCESS)
-                st = msc_fail(MSC_ERR_MPI, err, len, "MPI_Gather of the sqrt limits failed");
+                st = msc_fail(MSC_ERR_MPI, err, len, "MPI_Gather of the nodes' limits failed");
             st = agree(st, world);
         }
     }
@@ -1566,13 +1567,14 @@ msc_status msc_driver_calibrate(const msc_options *o, MPI_Comm world, double t_i
         if (all_limits != NULL) {
             double *sq = (double *)malloc((size_t)size * sizeof *sq), *add = (double *)malloc((size_t)size * sizeof *add);
             if (sq != NULL && add != NULL) {
-                out->sqrt_limit_max_ns = 0.0;
+                out->limit_max_ns = 0.0;
                 for (int r = 0; r < size; r++) {
                     sq[r] = all_limits[2 * r];
                     add[r] = all_limits[2 * r + 1];
-                    if (sq[r] > out->sqrt_limit_max_ns) out->sqrt_limit_max_ns = sq[r];
+                    if (sq[r] > out->limit_max_ns) out->limit_max_ns = sq[r];
                 }
-                out->sqrt_limit_ns = median_of(sq, size);
+                out->limit_ns = median_of(sq, size);
+                out->op = o->kernel->per_item_op;
                 out->add_latency_ns = median_of(add, size);
                 copy_text(out->isa, sizeof out->isa, msc_isa_name(msc_isa_active()));
             }

@@ -40,15 +40,14 @@ const char *msc_isa_name(msc_isa isa)
     return "?";
 }
 
-const char *msc_isa_instruction(msc_isa isa)
+const char *msc_isa_instruction(msc_isa isa, msc_op op)
 {
-    switch (isa) {
-    case MSC_ISA_SCALAR: return MSC_HAVE_X86 ? "sqrtsd" : "scalar sqrt";
-    case MSC_ISA_AVX2: return "vsqrtpd ymm";
-    case MSC_ISA_AVX512: return "vsqrtpd zmm";
-    case MSC_ISA_AUTO: break;
-    }
-    return "?";
+    static const char *const names[2][MSC_ISA_COUNT] = {
+        {MSC_HAVE_X86 ? "sqrtsd" : "scalar sqrt", "vsqrtpd ymm", "vsqrtpd zmm"},
+        {MSC_HAVE_X86 ? "divsd" : "scalar division", "vdivpd ymm", "vdivpd zmm"},
+    };
+    if (isa < MSC_ISA_SCALAR || isa >= MSC_ISA_COUNT || (op != MSC_OP_SQRT && op != MSC_OP_DIV)) return "?";
+    return names[op == MSC_OP_DIV][isa];
 }
 
 int msc_isa_parse(const char *text, msc_isa *out)
@@ -89,22 +88,22 @@ msc_isa msc_isa_active(void)
 
 /* ---- the limits ------------------------------------------------------------------------------ */
 
-/* Each runs `steps` steps of CHAINS sqrts (of a vector each) and returns a sum of the results, so
- * that nothing is optimised away. The operands grow by one per step: no value repeats, and they
- * are of do_math's size (about 1e12, whose root is about 1e6). */
+/* Each runs `steps` steps of CHAINS sqrts (div 0) or divisions 4/x (div 1), of a vector each, and
+ * returns a sum of the results, so that nothing is optimised away. The operands grow by one per
+ * step: no value repeats, and they are of do_math's size (about 1e12, whose root is about 1e6). */
 #if MSC_HAVE_X86
-static double sqrt_steps_scalar(int64_t steps)
+static double sqrt_steps_scalar(int64_t steps, int div)
 {
     const double o = origin;
     __m128d x[CHAINS], s[CHAINS];
-    const __m128d one = _mm_set_sd(1.0);
+    const __m128d one = _mm_set_sd(1.0), four = _mm_set_sd(4.0);
     for (int k = 0; k < CHAINS; k++) {
         x[k] = _mm_set_sd(o + 1e9 * k);
         s[k] = _mm_setzero_pd();
     }
     for (int64_t i = 0; i < steps; i++)
         for (int k = 0; k < CHAINS; k++) {
-            s[k] = _mm_add_sd(s[k], _mm_sqrt_sd(x[k], x[k]));
+            s[k] = _mm_add_sd(s[k], div ? _mm_div_sd(four, x[k]) : _mm_sqrt_sd(x[k], x[k]));
             x[k] = _mm_add_sd(x[k], one);
         }
     double t = 0.0;
@@ -112,18 +111,18 @@ static double sqrt_steps_scalar(int64_t steps)
     return t;
 }
 
-__attribute__((target("avx2"))) static double sqrt_steps_avx2(int64_t steps)
+__attribute__((target("avx2"))) static double sqrt_steps_avx2(int64_t steps, int div)
 {
     const double o = origin;
     __m256d x[CHAINS], s[CHAINS];
-    const __m256d one = _mm256_set1_pd(1.0);
+    const __m256d one = _mm256_set1_pd(1.0), four = _mm256_set1_pd(4.0);
     for (int k = 0; k < CHAINS; k++) {
         x[k] = _mm256_setr_pd(o + 1e9 * k, 2 * o + 1e9 * k, 3 * o + 1e9 * k, 4 * o + 1e9 * k);
         s[k] = _mm256_setzero_pd();
     }
     for (int64_t i = 0; i < steps; i++)
         for (int k = 0; k < CHAINS; k++) {
-            s[k] = _mm256_add_pd(s[k], _mm256_sqrt_pd(x[k]));
+            s[k] = _mm256_add_pd(s[k], div ? _mm256_div_pd(four, x[k]) : _mm256_sqrt_pd(x[k]));
             x[k] = _mm256_add_pd(x[k], one);
         }
     double lanes[4], t = 0.0;
@@ -134,11 +133,11 @@ __attribute__((target("avx2"))) static double sqrt_steps_avx2(int64_t steps)
     return t;
 }
 
-__attribute__((target("avx512f"))) static double sqrt_steps_avx512(int64_t steps)
+__attribute__((target("avx512f"))) static double sqrt_steps_avx512(int64_t steps, int div)
 {
     const double o = origin;
     __m512d x[CHAINS], s[CHAINS];
-    const __m512d one = _mm512_set1_pd(1.0);
+    const __m512d one = _mm512_set1_pd(1.0), four = _mm512_set1_pd(4.0);
     for (int k = 0; k < CHAINS; k++) {
         x[k] = _mm512_setr_pd(o + 1e9 * k, 2 * o + 1e9 * k, 3 * o + 1e9 * k, 4 * o + 1e9 * k,
                               5 * o + 1e9 * k, 6 * o + 1e9 * k, 7 * o + 1e9 * k, 8 * o + 1e9 * k);
@@ -146,7 +145,7 @@ __attribute__((target("avx512f"))) static double sqrt_steps_avx512(int64_t steps
     }
     for (int64_t i = 0; i < steps; i++)
         for (int k = 0; k < CHAINS; k++) {
-            s[k] = _mm512_add_pd(s[k], _mm512_sqrt_pd(x[k]));
+            s[k] = _mm512_add_pd(s[k], div ? _mm512_div_pd(four, x[k]) : _mm512_sqrt_pd(x[k]));
             x[k] = _mm512_add_pd(x[k], one);
         }
     double t = 0.0;
@@ -154,7 +153,7 @@ __attribute__((target("avx512f"))) static double sqrt_steps_avx512(int64_t steps
     return t;
 }
 #else
-static double sqrt_steps_scalar(int64_t steps)
+static double sqrt_steps_scalar(int64_t steps, int div)
 {
     const double o = origin;
     double x[CHAINS], s[CHAINS];
@@ -164,7 +163,7 @@ static double sqrt_steps_scalar(int64_t steps)
     }
     for (int64_t i = 0; i < steps; i++)
         for (int k = 0; k < CHAINS; k++) {
-            s[k] += sqrt(x[k]);
+            s[k] += div ? 4.0 / x[k] : sqrt(x[k]);
             x[k] += 1.0;
         }
     double t = 0.0;
@@ -173,15 +172,15 @@ static double sqrt_steps_scalar(int64_t steps)
 }
 #endif
 
-static double sqrt_steps(msc_isa isa, int64_t steps)
+static double sqrt_steps(msc_isa isa, int64_t steps, int div)
 {
 #if MSC_HAVE_X86
-    if (isa == MSC_ISA_AVX512) return sqrt_steps_avx512(steps);
-    if (isa == MSC_ISA_AVX2) return sqrt_steps_avx2(steps);
+    if (isa == MSC_ISA_AVX512) return sqrt_steps_avx512(steps, div);
+    if (isa == MSC_ISA_AVX2) return sqrt_steps_avx2(steps, div);
 #else
     (void)isa;
 #endif
-    return sqrt_steps_scalar(steps);
+    return sqrt_steps_scalar(steps, div);
 }
 
 static const int lanes_of[MSC_ISA_COUNT] = {1, 4, 8};
@@ -189,13 +188,13 @@ static const int lanes_of[MSC_ISA_COUNT] = {1, 4, 8};
 /* Times fn(steps) with steps doubled until one call takes a fifth of the budget, then keeps the
  * fastest of the calls that fit in the rest: noise only ever slows a loop down, so the fastest
  * call is the closest to what the hardware can do. Returns seconds per step. */
-static double fastest_step_s(double (*fn)(msc_isa, int64_t), msc_isa isa, double seconds)
+static double fastest_step_s(double (*fn)(msc_isa, int64_t, int), msc_isa isa, int div, double seconds)
 {
     int64_t steps = 1024;
     double t0 = msc_now_s(), dt = 0.0;
     for (;;) {
         const double a = msc_now_s();
-        sink = fn(isa, steps);
+        sink = fn(isa, steps, div);
         dt = msc_now_s() - a;
         if (dt >= seconds / 5 || steps >= ((int64_t)1 << 40)) break;
         steps *= 2;
@@ -203,24 +202,25 @@ static double fastest_step_s(double (*fn)(msc_isa, int64_t), msc_isa isa, double
     double best = dt / (double)steps;
     for (int i = 0; i < 8 && msc_now_s() - t0 < seconds; i++) {
         const double a = msc_now_s();
-        sink = fn(isa, steps);
+        sink = fn(isa, steps, div);
         const double per = (msc_now_s() - a) / (double)steps;
         if (per < best) best = per;
     }
     return best;
 }
 
-double msc_isa_sqrt_limit_ns(msc_isa isa, double seconds)
+double msc_isa_limit_ns(msc_isa isa, msc_op op, double seconds)
 {
-    if (isa < MSC_ISA_SCALAR || isa > msc_isa_best()) return -1.0;
-    const double per_step = fastest_step_s(sqrt_steps, isa, seconds);
+    if (isa < MSC_ISA_SCALAR || isa > msc_isa_best() || (op != MSC_OP_SQRT && op != MSC_OP_DIV)) return -1.0;
+    const double per_step = fastest_step_s(sqrt_steps, isa, op == MSC_OP_DIV, seconds);
     return per_step * 1e9 / (double)(CHAINS * lanes_of[isa]);
 }
 
 /* One chain of dependent adds, four per loop step (the loop's own counting runs alongside). */
-static double add_steps(msc_isa isa, int64_t steps)
+static double add_steps(msc_isa isa, int64_t steps, int div)
 {
     (void)isa;
+    (void)div;
     double s = origin * 1e-12, d = 1e-3;
     for (int64_t i = 0; i < steps; i++) {
         s += d;
@@ -233,5 +233,5 @@ static double add_steps(msc_isa isa, int64_t steps)
 
 double msc_isa_add_latency_ns(double seconds)
 {
-    return fastest_step_s(add_steps, MSC_ISA_SCALAR, seconds) * 1e9 / 4.0;
+    return fastest_step_s(add_steps, MSC_ISA_SCALAR, 0, seconds) * 1e9 / 4.0;
 }

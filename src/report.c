@@ -103,17 +103,17 @@ static void report_balance(FILE *f, const msc_run_record *rec, const char *sched
     if (b->advice[0] != '\0') fprintf(f, "  advice: %s\n", b->advice);
 }
 
-/* The kernels' vector path (for kernels bound by sqrt) and the ranks' peak memory. */
+/* The kernels' vector path (for kernels bound by one instruction) and the ranks' peak memory. */
 static void report_path_and_memory(FILE *f, const msc_run_record *rec)
 {
-    if (rec->kernel->sqrt_per_item && rec->nodes > 0 && rec->hosts[0].isa[0] != '\0') {
+    if (rec->kernel->per_item_op != MSC_OP_NONE && rec->nodes > 0 && rec->hosts[0].isa[0] != '\0') {
         int same = 1;
         for (int i = 1; i < rec->nodes; i++) same &= strcmp(rec->hosts[i].isa, rec->hosts[0].isa) == 0;
         msc_isa isa = MSC_ISA_SCALAR;
         fprintf(f, "  kernel path:");
         if (same) {
             msc_isa_parse(rec->hosts[0].isa, &isa);
-            fprintf(f, " %s (%s)%s", rec->hosts[0].isa, msc_isa_instruction(isa),
+            fprintf(f, " %s (%s)%s", rec->hosts[0].isa, msc_isa_instruction(isa, rec->kernel->per_item_op),
                     rec->nodes == 1 ? "" : " on every node");
         } else {
             for (int i = 0; i < rec->nodes; i++)
@@ -1087,17 +1087,17 @@ void msc_report_calibration_text(FILE *f, const msc_calibration *c, double t1_s,
     }
     fprintf(f, "  T1 = %.6f s (%s); the empty job time is the runtime's own share of every run's "
                "job time\n", t1_s, t1_source);
-    if (c->sqrt_limit_ns > 0.0) {
+    if (c->limit_ns > 0.0) {
         msc_isa isa = MSC_ISA_SCALAR;
         msc_isa_parse(c->isa, &isa);
         fprintf(f, "  node limit    %s (%s): %.3f ns per double (median of %d rank%s measuring at once; "
                    "slowest %.3f); a dependent double add takes %.3f ns\n",
-                msc_isa_instruction(isa), c->isa, c->sqrt_limit_ns, c->ranks, c->ranks == 1 ? "" : "s",
-                c->sqrt_limit_max_ns, c->add_latency_ns);
+                msc_isa_instruction(isa, c->op), c->isa, c->limit_ns, c->ranks, c->ranks == 1 ? "" : "s",
+                c->limit_max_ns, c->add_latency_ns);
         if (isfinite(c->kernel_ns) && c->kernel_ns > 0.0)
             fprintf(f, "  kernel        %.3f ns per element on a rank: at %.2fx of this node's limit "
                        "(%.2fx its time)\n",
-                    c->kernel_ns, c->sqrt_limit_ns / c->kernel_ns, c->kernel_ns / c->sqrt_limit_ns);
+                    c->kernel_ns, c->limit_ns / c->kernel_ns, c->kernel_ns / c->limit_ns);
     }
     if (amdahl == NULL) return;
     if (!amdahl->fit.ok) {

@@ -6,6 +6,7 @@
 
 #include <cmath>
 #include <cstdint>
+#include <cstring>
 #include <vector>
 
 #include "mpiscale/isa.h"
@@ -51,8 +52,10 @@ TEST(Isa, NamesParseBothWays) {
     EXPECT_EQ(msc_isa_parse("", &out), -1);
     EXPECT_EQ(msc_isa_parse(nullptr, &out), -1);
     EXPECT_EQ(out, MSC_ISA_AVX2); // untouched on failure
-    EXPECT_STREQ(msc_isa_instruction(MSC_ISA_AVX512), "vsqrtpd zmm");
-    EXPECT_STREQ(msc_isa_instruction(MSC_ISA_AVX2), "vsqrtpd ymm");
+    EXPECT_STREQ(msc_isa_instruction(MSC_ISA_AVX512, MSC_OP_SQRT), "vsqrtpd zmm");
+    EXPECT_STREQ(msc_isa_instruction(MSC_ISA_AVX2, MSC_OP_SQRT), "vsqrtpd ymm");
+    EXPECT_STREQ(msc_isa_instruction(MSC_ISA_AVX512, MSC_OP_DIV), "vdivpd zmm");
+    EXPECT_STREQ(msc_isa_instruction(MSC_ISA_AVX2, MSC_OP_NONE), "?");
 }
 
 TEST(Isa, SelectsWhatTheCpuHasAndRefusesTheRest) {
@@ -126,13 +129,43 @@ TEST(Isa, DigestIsTheSameOnEveryPath) {
     for (uint64_t d : digests) EXPECT_EQ(d, digests.front());
 }
 
-TEST(Isa, LimitsMeasureSomethingAndRefuseMissingPaths) {
-    for (msc_isa isa : Available()) {
-        const double ns = msc_isa_sqrt_limit_ns(isa, 0.02);
-        EXPECT_TRUE(std::isfinite(ns) && ns > 0.0) << msc_isa_name(isa) << ": " << ns;
+// pi's lanes do the same IEEE operations on every path: the same double, bit for bit, for segments
+// of every length modulo the 16 lanes, at any offset into the whole range.
+TEST(Isa, PiPathsGiveTheScalarPartialBitForBit) {
+    IsaGuard guard;
+    const msc_kernel *k = msc_kernel_find("pi");
+    ASSERT_NE(k, nullptr);
+    EXPECT_EQ(k->per_item_op, MSC_OP_DIV);
+    const msc_range whole = {-1000, 10000000};
+    std::vector<std::pair<int64_t, int64_t>> segs;
+    for (int64_t len = 0; len <= 40; len++) segs.push_back({-1000 + 7 * len, -1000 + 8 * len});
+    for (int64_t len : {15, 16, 17, 4096, 100003}) segs.push_back({12345, 12345 + len});
+    segs.push_back({9000000, 10000000});
+    msc_params p{};
+    for (const auto &g : segs) {
+        msc_partial want{};
+        ASSERT_EQ(msc_isa_select(MSC_ISA_SCALAR), 0);
+        k->run(whole, g.first, g.second, &p, &want);
+        for (msc_isa isa : Available()) {
+            ASSERT_EQ(msc_isa_select(isa), 0);
+            msc_partial got{};
+            k->run(whole, g.first, g.second, &p, &got);
+            EXPECT_EQ(std::memcmp(&got.real, &want.real, sizeof got.real), 0)
+                << msc_isa_name(isa) << " [" << g.first << ", " << g.second << "): " << got.real << " vs " << want.real;
+            EXPECT_EQ(got.n_items, g.second - g.first);
+        }
     }
+}
+
+TEST(Isa, LimitsMeasureSomethingAndRefuseMissingPaths) {
+    for (msc_isa isa : Available())
+        for (msc_op op : {MSC_OP_SQRT, MSC_OP_DIV}) {
+            const double ns = msc_isa_limit_ns(isa, op, 0.02);
+            EXPECT_TRUE(std::isfinite(ns) && ns > 0.0) << msc_isa_name(isa) << " op " << op << ": " << ns;
+        }
+    EXPECT_LT(msc_isa_limit_ns(MSC_ISA_SCALAR, MSC_OP_NONE, 0.02), 0.0);
     if (msc_isa_best() < MSC_ISA_AVX512) {
-        EXPECT_LT(msc_isa_sqrt_limit_ns(MSC_ISA_AVX512, 0.02), 0.0);
+        EXPECT_LT(msc_isa_limit_ns(MSC_ISA_AVX512, MSC_OP_SQRT, 0.02), 0.0);
     }
     const double add = msc_isa_add_latency_ns(0.01);
     EXPECT_TRUE(std::isfinite(add) && add > 0.0) << add;

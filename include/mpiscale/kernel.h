@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "mpiscale/isa.h"
 #include "mpiscale/range.h"
 #include "mpiscale/status.h"
 
@@ -77,10 +78,10 @@ typedef struct msc_kernel {
      * only be checked statistically. */
     void (*reference_run)(msc_range whole, int64_t lo, int64_t hi, const msc_params *p,
                           msc_partial *out);
-    /* 1 when every element costs one double-precision sqrt on the vector path in use (isa.h):
-     * the report then says which path ran and, with --calibrate, holds the compute time per
-     * element against the node's measured sqrt limit. */
-    int sqrt_per_item;
+    /* The instruction each element's cost is bound by (isa.h), MSC_OP_NONE for none: for the
+     * others the kernel has vector paths, the report says which one ran and, with --calibrate,
+     * holds the compute time per element against the node's measured limit for it. */
+    msc_op per_item_op;
 } msc_kernel;
 
 /* Number of registered kernels, and kernel i (0 <= i < count) in registry order. */

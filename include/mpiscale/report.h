@@ -209,11 +209,12 @@ typedef struct msc_calibration {
     msc_sample init;  /* every rank's MPI_Init time, seconds */
     int n_rows;       /* rows by ascending p */
     msc_calibration_row rows[MSC_SWEEP_ROWS];
-    /* For a kernel with sqrt_per_item: the node's limit for the path in use, measured by every
-     * rank at once (isa.h); 0 when not measured. */
+    /* For a kernel with a per_item_op: the node's limit for that instruction on the path in use,
+     * measured by every rank at once (isa.h); 0 when not measured. */
     char isa[8];              /* rank 0's path */
-    double sqrt_limit_ns;     /* the median over the ranks of their sqrt limit, ns per double */
-    double sqrt_limit_max_ns; /* the slowest rank's */
+    msc_op op;                /* the instruction measured */
+    double limit_ns;          /* the median over the ranks of their limit, ns per double */
+    double limit_max_ns;      /* the slowest rank's */
     double add_latency_ns;    /* the median over the ranks of a dependent double add, ns */
     double kernel_ns;         /* set by the caller: the measured run's ns per element
                                  (msc_record_ns_per_item), or NAN when it has none */

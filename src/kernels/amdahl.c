@@ -21,5 +21,5 @@ const msc_kernel msc_kernel_amdahl = {
     msc_do_math_run,
     msc_do_math_verify,
     NULL,
-    1,
+    MSC_OP_SQRT,
 };

@@ -191,5 +191,5 @@ const msc_kernel msc_kernel_do_math = {
     msc_do_math_run,
     msc_do_math_verify,
     NULL,
-    1,
+    MSC_OP_SQRT,
 };

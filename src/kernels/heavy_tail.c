@@ -115,5 +115,5 @@ const msc_kernel msc_kernel_heavy_tail = {
     run,
     verify,
     reference_run,
-    0,
+    MSC_OP_NONE,
 };

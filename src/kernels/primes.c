@@ -103,5 +103,5 @@ const msc_kernel msc_kernel_primes = {
     run,
     verify,
     NULL,
-    0,
+    MSC_OP_NONE,
 };

@@ -102,5 +102,5 @@ const msc_kernel msc_kernel_random_fill = {
     run,
     verify,
     reference_run,
-    0,
+    MSC_OP_NONE,
 };

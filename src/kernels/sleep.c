@@ -52,7 +52,7 @@ const msc_kernel msc_kernel_sleep = {
     run,
     verify,
     NULL,
-    0,
+    MSC_OP_NONE,
 };
 
 /* empty: O(1) per segment whatever its length, so that a run measures the runtime and nothing
@@ -81,5 +81,5 @@ const msc_kernel msc_kernel_empty = {
     run_empty,
     verify,
     NULL,
-    0,
+    MSC_OP_NONE,
 };

@@ -96,5 +96,5 @@ const msc_kernel msc_kernel_sum_squares = {
     run,
     verify,
     NULL,
-    0,
+    MSC_OP_NONE,
 };
