@@ -1565,20 +1565,20 @@ msc_status msc_driver_calibrate(const msc_options *o, MPI_Comm world, double t_i
         out->ranks = size;
         out->kernel_ns = NAN;
         if (all_limits != NULL) {
-            double *sq = (double *)malloc((size_t)size * sizeof *sq), *add = (double *)malloc((size_t)size * sizeof *add);
-            if (sq != NULL && add != NULL) {
+            double *lim = (double *)malloc((size_t)size * sizeof *lim), *add = (double *)malloc((size_t)size * sizeof *add);
+            if (lim != NULL && add != NULL) {
                 out->limit_max_ns = 0.0;
                 for (int r = 0; r < size; r++) {
-                    sq[r] = all_limits[2 * r];
+                    lim[r] = all_limits[2 * r];
                     add[r] = all_limits[2 * r + 1];
-                    if (sq[r] > out->limit_max_ns) out->limit_max_ns = sq[r];
+                    if (lim[r] > out->limit_max_ns) out->limit_max_ns = lim[r];
                 }
-                out->limit_ns = median_of(sq, size);
+                out->limit_ns = median_of(lim, size);
                 out->op = o->kernel->per_item_op;
                 out->add_latency_ns = median_of(add, size);
                 copy_text(out->isa, sizeof out->isa, msc_isa_name(msc_isa_active()));
             }
-            free(sq);
+            free(lim);
             free(add);
         }
         if (msc_sample_stats(inits, size, &out->init, NULL) != MSC_OK)

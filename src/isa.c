@@ -1,4 +1,4 @@
-/* isa.c — run-time choice of the kernels' vector path, and the node's sqrt and add limits.
+/* isa.c — run-time choice of the kernels' vector path, and the node's sqrt, division and add limits.
  *
  * The library is built for the baseline of the target (x86-64: SSE2), so the binary runs on any
  * node; the wider paths are functions compiled with gcc's target attribute and are only called
@@ -92,7 +92,7 @@ msc_isa msc_isa_active(void)
  * returns a sum of the results, so that nothing is optimised away. The operands grow by one per
  * step: no value repeats, and they are of do_math's size (about 1e12, whose root is about 1e6). */
 #if MSC_HAVE_X86
-static double sqrt_steps_scalar(int64_t steps, int div)
+static double op_steps_scalar(int64_t steps, int div)
 {
     const double o = origin;
     __m128d x[CHAINS], s[CHAINS];
@@ -111,7 +111,7 @@ static double sqrt_steps_scalar(int64_t steps, int div)
     return t;
 }
 
-__attribute__((target("avx2"))) static double sqrt_steps_avx2(int64_t steps, int div)
+__attribute__((target("avx2"))) static double op_steps_avx2(int64_t steps, int div)
 {
     const double o = origin;
     __m256d x[CHAINS], s[CHAINS];
@@ -133,7 +133,7 @@ __attribute__((target("avx2"))) static double sqrt_steps_avx2(int64_t steps, int
     return t;
 }
 
-__attribute__((target("avx512f"))) static double sqrt_steps_avx512(int64_t steps, int div)
+__attribute__((target("avx512f"))) static double op_steps_avx512(int64_t steps, int div)
 {
     const double o = origin;
     __m512d x[CHAINS], s[CHAINS];
@@ -153,7 +153,7 @@ __attribute__((target("avx512f"))) static double sqrt_steps_avx512(int64_t steps
     return t;
 }
 #else
-static double sqrt_steps_scalar(int64_t steps, int div)
+static double op_steps_scalar(int64_t steps, int div)
 {
     const double o = origin;
     double x[CHAINS], s[CHAINS];
@@ -172,15 +172,15 @@ static double sqrt_steps_scalar(int64_t steps, int div)
 }
 #endif
 
-static double sqrt_steps(msc_isa isa, int64_t steps, int div)
+static double op_steps(msc_isa isa, int64_t steps, int div)
 {
 #if MSC_HAVE_X86
-    if (isa == MSC_ISA_AVX512) return sqrt_steps_avx512(steps, div);
-    if (isa == MSC_ISA_AVX2) return sqrt_steps_avx2(steps, div);
+    if (isa == MSC_ISA_AVX512) return op_steps_avx512(steps, div);
+    if (isa == MSC_ISA_AVX2) return op_steps_avx2(steps, div);
 #else
     (void)isa;
 #endif
-    return sqrt_steps_scalar(steps, div);
+    return op_steps_scalar(steps, div);
 }
 
 static const int lanes_of[MSC_ISA_COUNT] = {1, 4, 8};
@@ -212,7 +212,7 @@ static double fastest_step_s(double (*fn)(msc_isa, int64_t, int), msc_isa isa, i
 double msc_isa_limit_ns(msc_isa isa, msc_op op, double seconds)
 {
     if (isa < MSC_ISA_SCALAR || isa > msc_isa_best() || (op != MSC_OP_SQRT && op != MSC_OP_DIV)) return -1.0;
-    const double per_step = fastest_step_s(sqrt_steps, isa, op == MSC_OP_DIV, seconds);
+    const double per_step = fastest_step_s(op_steps, isa, op == MSC_OP_DIV, seconds);
     return per_step * 1e9 / (double)(CHAINS * lanes_of[isa]);
 }
 
