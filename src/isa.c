@@ -1,4 +1,4 @@
-/* isa.c — run-time choice of the kernels' vector path, and the node's sqrt, division and add limits.
+/* isa.c — run-time choice of the kernels' vector path; the node's sqrt, division and add limits.
  *
  * The library is built for the baseline of the target (x86-64: SSE2), so the binary runs on any
  * node; the wider paths are functions compiled with gcc's target attribute and are only called
